@@ -112,6 +112,9 @@ class TrainingConfig(_Section):
     mixed_precision: Literal["auto", "no", "bf16", "fp16"] = "auto"
     device: Literal["auto", "cpu", "cuda"] = "auto"
     lora: LoraConfig | None = None
+    train_top_layers: int | None = Field(
+        None, ge=0, description="Train only the top N encoder layers (+ pooler and head); None trains all."
+    )
     save_checkpoints: bool = True
     report_to: list[str] = Field(default_factory=list)
     num_threads: int | None = Field(None, ge=1)
@@ -150,6 +153,10 @@ class ScrubConfig(_Section):
     key_env: str = "AUDITKIT_SCRUB_KEY"
     workers: int = Field(1, ge=1)
     batch_size: int = Field(64, ge=1)
+    row_timeout_s: float = Field(30.0, gt=0)
+    chunk_chars: int = Field(10_000, ge=500)
+    chunk_overlap: int = Field(200, ge=0)
+    residual_check: bool = True
 
 
 class ExplainConfig(_Section):
@@ -171,7 +178,14 @@ class PrivacyConfig(_Section):
 
     enabled: bool = True
     canaries: bool = False
+    canaries_per_split: int = Field(1, ge=1, le=20)
+    sweep: bool = True
     membership: bool = True
+    membership_max_examples: int = Field(2000, ge=10)
+    bootstrap: int = Field(1000, ge=0)
+    confidence: float = Field(0.95, gt=0.5, lt=1)
+    batch_size: int = Field(64, ge=1)
+    device: Literal["auto", "cpu", "cuda"] = "auto"
 
 
 class ReportConfig(_Section):

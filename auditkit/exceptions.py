@@ -10,7 +10,8 @@ one line; anything else is an internal error (exit 3). Messages carry context
     │   ├── ConfigError           bad YAML / unknown key / wrong type
     │   ├── DataError             missing file or column, bad rows, bad labels
     │   ├── PolicyError           invalid gate policy
-    │   └── SchemaError           scorecard JSON fails its schema / newer version
+    │   ├── SchemaError           scorecard JSON fails its schema / newer version
+    │   └── ReportError           a report template is missing, invalid or unsafe
     ├── ScrubError                a scrubbing run could not complete safely
     ├── FairnessError             a fairness computation got misleading input
     ├── ExplainError              attribution failed
@@ -29,6 +30,7 @@ __all__ = [
     "ExplainError",
     "FairnessError",
     "PolicyError",
+    "ReportError",
     "SchemaError",
     "ScrubError",
     "StageError",
@@ -63,6 +65,10 @@ class PolicyError(UserInputError):
 
 class SchemaError(UserInputError):
     """A scorecard JSON document fails its schema or has an unknown version."""
+
+
+class ReportError(UserInputError):
+    """A report template folder or template is missing, invalid or refused by the sandbox."""
 
 
 class ScrubError(AuditkitError):

@@ -35,6 +35,7 @@ class StageContext:
     run_dir: Path
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     progress: bool = True
+    stage_key: str = ""
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("auditkit.pipeline"))
 
     def path(self, relative: str) -> Path:

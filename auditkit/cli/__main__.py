@@ -1,0 +1,5 @@
+"""``python -m auditkit.cli``."""
+
+from auditkit.cli import main
+
+main()

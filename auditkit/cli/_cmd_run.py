@@ -1,0 +1,106 @@
+"""``auditkit run``, ``train``, ``validate`` and ``demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from auditkit.cli._logsetup import run_log
+
+__all__ = ["register"]
+
+ConfigArg = Annotated[Path, typer.Argument(help="The audit YAML file.", show_default=False)]
+
+
+def _run(config_path: Path, *, force: bool, only: tuple[str, ...] | None, progress: bool, verbose: bool) -> Any:
+    from auditkit.config import load_config
+    from auditkit.pipeline import run_pipeline
+
+    config = load_config(config_path)
+    run_dir = Path(config.output_dir) / config.name
+    with run_log(run_dir, verbose=verbose):
+        summary = run_pipeline(config, force=force, only=only, progress=progress,
+                               echo=lambda line: typer.echo(line, err=True))
+    _print_outputs(summary.run_dir)
+    return summary
+
+
+def _print_outputs(run_dir: Path) -> None:
+    typer.echo(f"\nrun folder: {run_dir}")
+    for name in ("scorecard.html", "scorecard.json", "model_card.md", "predictions.parquet", "model", "gate/junit.xml"):
+        if (run_dir / name).exists():
+            typer.echo(f"  {name:<22} {run_dir / name}")
+
+
+def run(
+    config: ConfigArg,
+    force: Annotated[bool, typer.Option("--force", help="Re-run every stage even if its inputs are unchanged.")] = False,
+    only: Annotated[str | None, typer.Option(help="Comma-separated stages to run, e.g. 'evaluate,fairness'.")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Debug-level run log (still no data).")] = False,
+) -> None:
+    """Run the whole pipeline: prepare+scrub, train, evaluate, fairness, explain, privacy, report, gate."""
+    stages = tuple(s.strip() for s in only.split(",")) if only else None
+    summary = _run(config, force=force, only=stages, progress=progress, verbose=verbose)
+    code = summary.gate_exit_code
+    if code:
+        raise typer.Exit(code)
+
+
+def train(
+    config: ConfigArg,
+    force: Annotated[bool, typer.Option("--force", help="Retrain even if inputs are unchanged.")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+) -> None:
+    """Prepare (and scrub) the data and fine-tune; later stages reuse the result."""
+    _run(config, force=force, only=("prepare", "train"), progress=progress, verbose=False)
+
+
+def validate(config: ConfigArg) -> None:
+    """Check an audit YAML file (keys, types, data files and columns) without running anything."""
+    from auditkit.config import load_config
+    from auditkit.data import load_table
+    from auditkit.data._dataset import _require_columns
+
+    cfg = load_config(config)
+    files = [p for p in (cfg.data.path, cfg.data.train, cfg.data.validation, cfg.data.test) if p is not None]
+    for file in files:
+        _require_columns(load_table(file), cfg.data, Path(file).name)
+    typer.echo(f"ok: {config} is valid ({len(files)} data file(s) checked)")
+
+
+def demo(
+    workdir: Annotated[Path, typer.Option(help="Folder for the example data and runs.")] = Path("demo"),
+    n: Annotated[int, typer.Option(help="Number of synthetic notes.")] = 1500,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic corpus.")] = 13,
+    force: Annotated[bool, typer.Option("--force")] = False,
+) -> None:
+    """Make the synthetic clinical-notes corpus and run the bundled example audit on it."""
+    import importlib.resources
+
+    import yaml
+
+    from auditkit.examples_data import write_corpus
+
+    files = write_corpus(workdir / "data", n=n, seed=seed)
+    typer.echo(f"example data: {getattr(files, 'csv', workdir / 'data')}", err=True)
+    raw = yaml.safe_load(importlib.resources.files("auditkit.examples_data").joinpath("demo_audit.yaml").read_text())
+    config_file = workdir / "audit.yaml"
+    from auditkit._io import atomic_write_text
+
+    atomic_write_text(config_file, yaml.safe_dump(raw, sort_keys=False))
+    summary = _run(config_file, force=force, only=None, progress=True, verbose=False)
+    code = summary.gate_exit_code
+    if code is not None:
+        verdict = {0: "PASS", 1: "FAIL", 4: "INCONCLUSIVE"}.get(code, "ERROR")
+        typer.echo(f"gate verdict: {verdict} (exit code {code}); `auditkit gate` returns this code in CI")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands of this module to ``app``."""
+    app.command("run")(run)
+    app.command("train")(train)
+    app.command("validate")(validate)
+    app.command("demo")(demo)

@@ -1,0 +1,157 @@
+"""Result types of a fairness assessment and their scorecard form.
+
+A metric is an :class:`Estimate`: a point value with a bootstrap interval, or
+``None`` with the reason it is undefined (undefined is not zero). Each sensitive
+attribute yields an :class:`AttributeResult` with per-group estimates and gap
+estimates; :class:`FairnessResult` gathers them and serialises to the scorecard
+metric convention (``{"value", "ci_low", "ci_high", "reason"}``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["AttributeResult", "Estimate", "FairnessResult", "GroupResult"]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A metric value with its bootstrap confidence interval.
+
+    Attributes
+    ----------
+    value:
+        Point estimate, or ``None`` when undefined.
+    ci_low, ci_high:
+        Bootstrap percentile interval bounds (``None`` when not computed or undefined).
+    reason:
+        Why ``value`` is undefined or inconclusive; ``None`` when it is a normal value.
+    """
+
+    value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    reason: str | None = None
+
+    @classmethod
+    def undefined(cls, reason: str) -> Estimate:
+        """An undefined estimate carrying ``reason``."""
+        return cls(None, None, None, reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scorecard leaf ``{"value", "ci_low", "ci_high", "reason"}`` (NaN becomes ``None``)."""
+        return {
+            "value": _clean(self.value),
+            "ci_low": _clean(self.ci_low),
+            "ci_high": _clean(self.ci_high),
+            "reason": self.reason,
+        }
+
+
+def _clean(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """Metrics of one group of one attribute.
+
+    Attributes
+    ----------
+    n:
+        Number of examples in the group (0 for an empty intersectional cell).
+    flagged:
+        True when ``n`` is below the minimum group size; the group is shown but left out of gaps.
+    metrics:
+        Metric name to :class:`Estimate`.
+    note:
+        Why the group is flagged, if it is.
+    """
+
+    n: int
+    flagged: bool
+    metrics: dict[str, Estimate]
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Scorecard form: ``{metric: leaf, "n": int, "flagged": bool[, "note": str]}``."""
+        out: dict[str, Any] = {name: est.to_dict() for name, est in self.metrics.items()}
+        out["n"] = int(self.n)
+        out["flagged"] = bool(self.flagged)
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class AttributeResult:
+    """Per-group metrics and gaps for one sensitive attribute (or an intersection of several).
+
+    Attributes
+    ----------
+    columns:
+        The sensitive columns this attribute is made of (one, or several for an intersection).
+    groups:
+        Group name to :class:`GroupResult`.
+    gaps:
+        Gap metric name (``demographic_parity_difference``, ...) to :class:`Estimate`.
+    notes:
+        Human-readable notes (groups left out of gaps and why); names and counts only.
+    """
+
+    columns: tuple[str, ...]
+    groups: dict[str, GroupResult]
+    gaps: dict[str, Estimate]
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Scorecard form: ``{"groups": {...}, <gap>: leaf, ..., "notes": [...]}``."""
+        out: dict[str, Any] = {"groups": {name: g.to_dict() for name, g in self.groups.items()}}
+        out.update({name: est.to_dict() for name, est in self.gaps.items()})
+        out["notes"] = list(self.notes)
+        return out
+
+
+@dataclass(frozen=True)
+class FairnessResult:
+    """The outcome of :func:`assess`.
+
+    Attributes
+    ----------
+    attributes:
+        Attribute name (a column, or ``"a×b"`` for an intersection) to :class:`AttributeResult`.
+    positive_label:
+        The label treated as positive (one-vs-rest for multiclass).
+    min_group_size, n_boot, confidence, seed:
+        The settings the result was computed with.
+    by_label:
+        For multiclass input without a positive label: the one-vs-rest result of every label.
+    """
+
+    attributes: dict[str, AttributeResult]
+    positive_label: str
+    min_group_size: int
+    n_boot: int
+    confidence: float
+    seed: int
+    by_label: dict[str, FairnessResult] = field(default_factory=dict)
+
+    def to_scorecard(self) -> dict[str, Any]:
+        """Serialise to the scorecard convention: ``{attribute: {"groups": ..., <gap>: leaf}}``.
+
+        Only attribute entries are returned; the caller adds the reserved keys
+        (``status``, ``baseline``, ``term_swap``, ``mitigation``, ``min_group_size``).
+        For multiclass input assessed one-vs-rest for every label, the entries are
+        named ``"<attribute>/<label>"``.
+        """
+        if self.by_label:
+            return {
+                f"{name}/{label}": attr.to_dict()
+                for label, res in self.by_label.items()
+                for name, attr in res.attributes.items()
+            }
+        return {name: attr.to_dict() for name, attr in self.attributes.items()}

@@ -1,0 +1,189 @@
+"""Counterfactual term-swap test.
+
+Swap identity terms in each text (he <-> she, Mr <-> Mrs, gendered names, ...),
+predict again, and measure how often the predicted class flips and how far the
+scores move. A model that does not use identity should be unmoved. Swaps are
+case-preserving (``He`` -> ``She``, ``HE`` -> ``SHE``) and on word boundaries.
+Each pair is tested alone on the texts it affects; ``"all"`` swaps every pair at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from auditkit.evaluate._bootstrap import count_chunks, percentile_interval
+from auditkit.evaluate._fairness_result import Estimate
+from auditkit.exceptions import FairnessError
+
+__all__ = ["DEFAULT_PAIRS", "PairSwapResult", "TermSwapResult", "swap_terms", "term_swap"]
+
+DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
+    ("he", "she"),
+    ("his", "her"),
+    ("him", "her"),
+    ("himself", "herself"),
+    ("mr", "mrs"),
+    ("man", "woman"),
+    ("men", "women"),
+    ("male", "female"),
+    ("boy", "girl"),
+    ("father", "mother"),
+    ("husband", "wife"),
+    ("son", "daughter"),
+    ("brother", "sister"),
+)
+
+PredictFn = Callable[[list[str]], np.ndarray]
+
+
+def _match_case(source: str, target: str) -> str:
+    if source.isupper() and len(source) > 1:
+        return target.upper()
+    if source[:1].isupper():
+        return target[:1].upper() + target[1:]
+    return target
+
+
+def swap_terms(text: str, pairs: Sequence[tuple[str, str]]) -> str:
+    """Swap every term of ``pairs`` in both directions, case-preserving, on word boundaries.
+
+    When a term appears in several pairs (``her`` in his/her and him/her) the first pair wins.
+
+    Examples
+    --------
+    >>> swap_terms("He said Mr. Smith saw HIS wife", [("he", "she"), ("mr", "mrs"), ("his", "her")])
+    'She said Mrs. Smith saw HER wife'
+    """
+    mapping: dict[str, str] = {}
+    for a, b in pairs:
+        mapping.setdefault(a.lower(), b.lower())
+        mapping.setdefault(b.lower(), a.lower())
+    if not mapping:
+        return text
+    pattern = _compile(tuple(mapping))
+    return pattern.sub(lambda m: _match_case(m.group(0), mapping[m.group(0).lower()]), text)
+
+
+def _compile(terms: tuple[str, ...]) -> re.Pattern[str]:
+    ordered = sorted(terms, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in ordered) + r")(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PairSwapResult:
+    """Effect of swapping one pair (or all pairs) on the texts it affects.
+
+    Attributes
+    ----------
+    n_affected:
+        Texts containing a term of the pair.
+    flip_rate:
+        Share of affected texts whose predicted class changes.
+    mean_abs_score_change:
+        Mean over affected texts of the largest absolute class-probability change.
+    """
+
+    n_affected: int
+    flip_rate: Estimate
+    mean_abs_score_change: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        """Scorecard form."""
+        return {
+            "n": self.n_affected,
+            "flip_rate": self.flip_rate.to_dict(),
+            "mean_abs_score_change": self.mean_abs_score_change.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class TermSwapResult:
+    """Term-swap results per pair (``"he/she"``) and overall (``"all"``)."""
+
+    pairs: dict[str, PairSwapResult] = field(default_factory=dict)
+    overall: PairSwapResult | None = None
+
+    def to_scorecard(self) -> dict[str, Any]:
+        """``{"status": "ok", "flip_rate": leaf, "mean_abs_score_change": leaf, "n": int, "pairs": {...}}``."""
+        if self.overall is None:
+            return {"status": "not_run", "reason": "no text mentions a swappable term"}
+        out: dict[str, Any] = {"status": "ok", **self.overall.to_dict()}
+        out["pairs"] = {name: res.to_dict() for name, res in self.pairs.items()}
+        return out
+
+
+def _effect(flips: np.ndarray, change: np.ndarray, n_boot: int, seed: int, confidence: float) -> PairSwapResult:
+    n = int(flips.shape[0])
+    if n == 0:
+        empty = Estimate.undefined("no text contains a term of this pair")
+        return PairSwapResult(0, empty, empty)
+    samples = {"flip": [], "change": []}
+    for counts in count_chunks(n, n_boot, seed=seed) if n_boot > 0 else ():
+        samples["flip"].append(counts @ flips / n)
+        samples["change"].append(counts @ change / n)
+
+    def est(values: np.ndarray, key: str) -> Estimate:
+        low, high = percentile_interval(np.concatenate(samples[key]), confidence) if samples[key] else (None, None)
+        return Estimate(float(values.mean()), low, high, None)
+
+    return PairSwapResult(n, est(flips.astype(float), "flip"), est(change, "change"))
+
+
+def term_swap(
+    predict_fn: PredictFn,
+    texts: Sequence[str],
+    pairs: Sequence[tuple[str, str]] = DEFAULT_PAIRS,
+    *,
+    name_pairs: Sequence[tuple[str, str]] = (),
+    n_boot: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> TermSwapResult:
+    """Measure prediction flips and score changes when identity terms are swapped.
+
+    Parameters
+    ----------
+    predict_fn:
+        ``predict_fn(list_of_texts) -> (n, n_labels)`` class probabilities, batched by the caller.
+    texts:
+        Texts to perturb (typically the test split).
+    pairs:
+        Term pairs swapped both ways, e.g. ``[("he", "she"), ("mr", "mrs")]``.
+    name_pairs:
+        Pairs of gendered first names (``[("James", "Mary"), ...]``), reported together as ``"names"``.
+    n_boot, seed, confidence:
+        Bootstrap settings for the intervals.
+
+    Returns
+    -------
+    TermSwapResult
+        Per pair ``"a/b"``, ``"names"`` and overall: texts affected, flip rate, mean absolute score change.
+    """
+    texts = list(texts)
+    if any(not isinstance(t, str) for t in texts):
+        raise FairnessError("term_swap texts must all be str; got a non-string entry")
+    entries: dict[str, list[tuple[str, str]]] = {f"{a}/{b}": [(a, b)] for a, b in pairs}
+    if name_pairs:
+        entries["names"] = list(name_pairs)
+    all_pairs = [p for group in entries.values() for p in group]
+    if not all_pairs or not texts:
+        return TermSwapResult()
+    base = np.asarray(predict_fn(texts), dtype=np.float64)
+    results = {}
+    for name, group in [*entries.items(), ("all", all_pairs)]:
+        swapped = [swap_terms(t, group) for t in texts]
+        idx = np.array([i for i, (a, b) in enumerate(zip(texts, swapped)) if a != b], dtype=int)
+        if idx.size == 0:
+            results[name] = _effect(np.zeros(0), np.zeros(0), 0, seed, confidence)
+            continue
+        new = np.asarray(predict_fn([swapped[i] for i in idx]), dtype=np.float64)
+        flips = (new.argmax(axis=1) != base[idx].argmax(axis=1)).astype(float)
+        change = np.abs(new - base[idx]).max(axis=1)
+        results[name] = _effect(flips, change, n_boot, seed, confidence)
+    overall = results.pop("all")
+    return TermSwapResult(results, overall if overall.n_affected else None)

@@ -1,0 +1,224 @@
+"""Batched, memory-aware attribution over many texts.
+
+The engine sorts texts by length so padding stays small, attributes a batch of
+examples per Captum call with one target per example, and sizes Captum's
+``internal_batch_size`` from free memory (``torch.cuda.mem_get_info`` on CUDA,
+``psutil`` on CPU). On out-of-memory it halves the internal batch, then splits
+the example batch, and only gives up (with a clear error) when one example at
+one step does not fit. For path methods it checks the convergence delta and
+recomputes, in full precision with more steps, the examples above tolerance.
+CPU and CUDA run the same code; CUDA only adds autocast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from auditkit._logging import get_logger
+from auditkit.exceptions import ExplainError
+from auditkit.explain._encode import EncodedText
+from auditkit.explain._methods import AttributionBatch, Explainer
+
+__all__ = ["EngineReport", "EngineSettings", "attribute_all", "is_oom", "predict_proba", "rows_budget"]
+
+_LOG = get_logger(__name__)
+_RECOMPUTE_FACTOR = 4
+_MAX_RECOMPUTE_STEPS = 1024
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How to run attribution: device, steps, batch sizes and precision."""
+
+    device: torch.device
+    n_steps: int = 50
+    batch_size: int = 16
+    autocast: bool = False
+    delta_tolerance: float = 0.05
+    max_internal_batch_size: int | None = None
+    memory_fraction: float = 0.5
+
+
+@dataclass
+class EngineReport:
+    """What happened: internal batch sizes, out-of-memory back-offs, convergence."""
+
+    internal_batch_sizes: list[int] = field(default_factory=list)
+    oom_backoffs: int = 0
+    n_over_tolerance: int = 0
+    n_recomputed: int = 0
+    n_still_over: int = 0
+    recompute_steps: int | None = None
+
+
+def is_oom(exc: BaseException) -> bool:
+    """Whether ``exc`` means the device ran out of memory."""
+    if isinstance(exc, (torch.cuda.OutOfMemoryError, MemoryError)):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text)
+
+
+def _free_bytes(device: torch.device) -> int:
+    if device.type == "cuda":
+        return int(torch.cuda.mem_get_info(device)[0])
+    import psutil
+
+    return int(psutil.virtual_memory().available)
+
+
+def rows_budget(model: nn.Module, seq_len: int, device: torch.device, *, fraction: float = 0.5) -> int:
+    """How many (example x step) rows of length ``seq_len`` fit in ``fraction`` of free memory.
+
+    The estimate counts the activations a transformer keeps for the backward pass
+    (about ``34 * hidden + 5 * heads * seq_len`` values per token per layer, fp32).
+    """
+    config = getattr(model, "config", None)
+    hidden = int(getattr(config, "hidden_size", 768) or 768)
+    layers = int(getattr(config, "num_hidden_layers", 12) or 12)
+    heads = int(getattr(config, "num_attention_heads", 12) or 12)
+    per_row = seq_len * layers * (34 * hidden + 5 * heads * seq_len) * 4
+    return max(1, int(_free_bytes(device) * fraction) // max(per_row, 1))
+
+
+def _autocast(settings: EngineSettings, enabled: bool = True) -> contextlib.AbstractContextManager[Any]:
+    if settings.autocast and enabled and settings.device.type == "cuda":
+        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return torch.autocast(device_type="cuda", dtype=dtype)
+    return contextlib.nullcontext()
+
+
+def _batches(lengths: Sequence[int], indices: Sequence[int], size: int) -> Iterator[list[int]]:
+    order = sorted(indices, key=lambda i: (-lengths[i], i))
+    for start in range(0, len(order), size):
+        yield order[start:start + size]
+
+
+def _pad(encoded: Sequence[EncodedText], rows: Sequence[int], pad_id: int, device: torch.device) -> tuple[Tensor, Tensor, Tensor]:
+    width = max(len(encoded[i].ids) for i in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    keep = torch.zeros((len(rows), width), dtype=torch.bool)
+    for r, i in enumerate(rows):
+        n = len(encoded[i].ids)
+        ids[r, :n] = torch.tensor(encoded[i].ids)
+        mask[r, :n] = 1
+        keep[r, :n] = torch.tensor(encoded[i].special)
+    baseline = torch.where(keep, ids, torch.full_like(ids, pad_id))
+    return ids.to(device), mask.to(device), baseline.to(device)
+
+
+def predict_proba(model: nn.Module, encoded: Sequence[EncodedText], settings: EngineSettings, pad_id: int) -> np.ndarray:
+    """Class probabilities ``(n, n_labels)`` for each encoded text (batched, no gradients)."""
+    lengths = [len(e.ids) for e in encoded]
+    n_labels = int(getattr(model.config, "num_labels", 2))
+    out = np.zeros((len(encoded), n_labels), dtype=np.float64)
+    with torch.no_grad(), _autocast(settings):
+        for rows in _batches(lengths, range(len(encoded)), max(1, settings.batch_size * 4)):
+            ids, mask, _ = _pad(encoded, rows, pad_id, settings.device)
+            logits = model(input_ids=ids, attention_mask=mask).logits.float()
+            out[rows] = torch.softmax(logits, dim=-1).cpu().numpy()
+    return out
+
+
+def _attribute_batch(
+    explainer: Explainer, model: nn.Module, batch: AttributionBatch, n_steps: int, ibs: int,
+    settings: EngineSettings, report: EngineReport, precise: bool,
+) -> tuple[Tensor, Tensor | None]:
+    """One Captum call; on out-of-memory halve the internal batch, then split the examples."""
+    try:
+        with _autocast(settings, enabled=not precise):
+            return explainer.attribute(model, batch, n_steps=n_steps, internal_batch_size=ibs)
+    except Exception as exc:  # noqa: BLE001 - only memory errors are handled, others re-raised
+        if not is_oom(exc):
+            raise
+    report.oom_backoffs += 1
+    if settings.device.type == "cuda":
+        torch.cuda.empty_cache()
+    _LOG.warning("attribution ran out of memory (batch %d, internal batch %d); backing off", batch.size, ibs)
+    if ibs > batch.size:
+        return _attribute_batch(explainer, model, batch, n_steps, max(batch.size, ibs // 2), settings, report, precise)
+    if batch.size == 1:
+        raise ExplainError(
+            f"one example of {int(batch.attention_mask.sum())} tokens does not fit in memory even one step at a "
+            f"time on {settings.device.type}; lower model.max_length or use explain.device: cpu"
+        )
+    half = batch.size // 2
+    parts = [batch.subset(torch.arange(0, half)), batch.subset(torch.arange(half, batch.size))]
+    results = [_attribute_batch(explainer, model, p, n_steps, max(1, ibs // 2), settings, report, precise) for p in parts]
+    scores = torch.cat([r[0] for r in results])
+    deltas = [r[1] for r in results]
+    return scores, (torch.cat(deltas) if all(d is not None for d in deltas) else None)  # type: ignore[arg-type]
+
+
+def _run(
+    explainer: Explainer, model: nn.Module, encoded: Sequence[EncodedText], rows_to_do: Sequence[int],
+    targets: np.ndarray, n_steps: int, settings: EngineSettings, report: EngineReport, pad_id: int, precise: bool,
+) -> tuple[dict[int, np.ndarray], dict[int, float]]:
+    lengths = [len(e.ids) for e in encoded]
+    scores: dict[int, np.ndarray] = {}
+    deltas: dict[int, float] = {}
+    for rows in _batches(lengths, rows_to_do, settings.batch_size):
+        ids, mask, baseline = _pad(encoded, rows, pad_id, settings.device)
+        target = torch.as_tensor(targets[rows], dtype=torch.long, device=settings.device)
+        batch = AttributionBatch(ids, mask, baseline, target)
+        budget = rows_budget(model, int(ids.shape[1]), settings.device, fraction=settings.memory_fraction)
+        if settings.max_internal_batch_size is not None:
+            budget = min(budget, settings.max_internal_batch_size)
+        ibs = max(batch.size, min(budget, batch.size * n_steps))
+        if budget < batch.size:
+            ibs = max(1, budget)
+        report.internal_batch_sizes.append(ibs)
+        attr, delta = _attribute_batch(explainer, model, batch, n_steps, ibs, settings, report, precise)
+        attr_np = attr.detach().float().cpu().numpy()
+        delta_np = None if delta is None else delta.detach().float().cpu().numpy().reshape(-1)
+        for r, i in enumerate(rows):
+            scores[i] = attr_np[r, : len(encoded[i].ids)].astype(np.float64)
+            if delta_np is not None and delta_np.size == len(rows):
+                deltas[i] = float(delta_np[r])
+    return scores, deltas
+
+
+def _relative_delta(score: np.ndarray, delta: float) -> float:
+    return abs(delta) / max(1.0, abs(float(score.sum()) - delta))
+
+
+def attribute_all(
+    explainer: Explainer, model: nn.Module, encoded: Sequence[EncodedText], rows: Sequence[int],
+    targets: np.ndarray, settings: EngineSettings, pad_id: int,
+) -> tuple[dict[int, np.ndarray], dict[int, float], EngineReport]:
+    """Attribute ``rows`` of ``encoded`` towards ``targets``; recompute poorly converged examples.
+
+    Returns
+    -------
+    scores, deltas, report
+        Per-row token attributions (full sequence incl. special tokens), per-row
+        relative convergence delta ``|delta| / max(1, |f(x) - f(baseline)|)``
+        for path methods, and what the engine did.
+    """
+    report = EngineReport()
+    if settings.batch_size < 1 or settings.n_steps < 1:
+        raise ExplainError(f"batch_size and n_steps must be at least 1; got {settings.batch_size} and {settings.n_steps}")
+    scores, raw = _run(explainer, model, encoded, rows, targets, settings.n_steps, settings, report, pad_id, False)
+    rel = {i: _relative_delta(scores[i], d) for i, d in raw.items()}
+    over = [i for i, d in rel.items() if d > settings.delta_tolerance]
+    report.n_over_tolerance = len(over)
+    if over and explainer.has_delta:
+        steps = min(_MAX_RECOMPUTE_STEPS, settings.n_steps * _RECOMPUTE_FACTOR)
+        report.recompute_steps = steps
+        _LOG.info("recomputing %d examples above the delta tolerance with %d steps", len(over), steps)
+        new_scores, new_raw = _run(explainer, model, encoded, over, targets, steps, settings, report, pad_id, True)
+        for i in over:
+            scores[i] = new_scores[i]
+            if i in new_raw:
+                rel[i] = _relative_delta(new_scores[i], new_raw[i])
+        report.n_recomputed = len(over)
+        report.n_still_over = sum(rel[i] > settings.delta_tolerance for i in over)
+    return scores, rel, report

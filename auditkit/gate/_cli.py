@@ -1,0 +1,66 @@
+"""The ``auditkit gate`` command function (typer), shared by the CLI and ``python -m auditkit.gate``.
+
+Exit codes: 0 pass (warnings allowed), 1 a rule failed, 2 usage or invalid input,
+3 internal error, 4 inconclusive. The command maps errors itself (so it behaves
+the same under ``python -m auditkit.gate``) and never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from auditkit.exceptions import AuditkitError, UserInputError
+from auditkit.gate._run import GateOutputs, run_gate
+from auditkit.gate._text import text_table
+
+__all__ = ["fail_cleanly", "gate"]
+
+
+def fail_cleanly(exc: BaseException) -> NoReturn:
+    """Print one line on stderr and exit 2 (bad input) or 3 (anything else); never data, never a traceback."""
+    if isinstance(exc, UserInputError):
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    if isinstance(exc, AuditkitError):
+        typer.echo(f"internal error: {exc}", err=True)
+        raise typer.Exit(3)
+    typer.echo(f"internal error: unexpected {type(exc).__name__}; please report it with the command you ran", err=True)
+    raise typer.Exit(3)
+
+
+def gate(
+    scorecard: Annotated[Path, typer.Argument(help="scorecard.json written by 'auditkit run' or 'auditkit audit'.")],
+    policy: Annotated[str, typer.Option("--policy", "-p", help="Preset name (default, strict, four-fifths) or policy YAML.")] = "default",
+    junit: Annotated[Optional[Path], typer.Option("--junit", help="Write JUnit XML (one test case per rule).")] = None,  # noqa: UP045
+    sarif: Annotated[Optional[Path], typer.Option("--sarif", help="Write SARIF 2.1.0.")] = None,  # noqa: UP045
+    markdown: Annotated[Optional[Path], typer.Option("--markdown", help="Write a Markdown summary.")] = None,  # noqa: UP045
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the verdict as JSON.")] = None,  # noqa: UP045
+    model_dir: Annotated[
+        Optional[Path], typer.Option("--model-dir", help="Model folder being released; its hashes must match the scorecard.")  # noqa: UP045
+    ] = None,
+    baseline: Annotated[
+        Optional[Path], typer.Option("--baseline", help="Previous release's scorecard.json: metrics may not regress.")  # noqa: UP045
+    ] = None,
+    tolerance: Annotated[float, typer.Option("--tolerance", help="Allowed regression versus --baseline.")] = 0.01,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the verdict line only.")] = False,
+) -> None:
+    """Judge SCORECARD against a policy; exit 0 pass, 1 fail, 2 bad input, 3 internal error, 4 inconclusive."""
+    try:
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        outputs = GateOutputs(
+            junit=junit, sarif=sarif, markdown=markdown, verdict_json=json_out, step_summary=Path(summary) if summary else None
+        )
+        verdict = run_gate(scorecard, policy, outputs=outputs, model_dir=model_dir, baseline=baseline, tolerance=tolerance)
+        table = text_table(verdict)
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - mapped to an exit code with a one-line message
+        fail_cleanly(exc)
+    sys.stdout.write(table.splitlines()[-1] + "\n" if quiet else table)
+    raise typer.Exit(verdict.exit_code)
+

@@ -1,0 +1,175 @@
+"""Gate policies: release rules written as YAML and validated with pydantic.
+
+A policy is a list of rules. Each rule names a metric path into ``scorecard.json``
+(``fairness.gender.equal_opportunity_difference``; ``*`` matches any one key, so
+``fairness.*.equal_opportunity_difference`` checks every sensitive attribute), a
+comparison and threshold, which value to judge (the point estimate or a
+confidence bound, so "the gap is below 0.05 with 95% confidence" is
+``judge: ci_high, op: "<", threshold: 0.05``), a severity and a human reason.
+
+Policies shipped with auditkit (``default``, ``strict``, ``four-fifths``) load by
+name; anything else is read as a YAML file path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from auditkit.exceptions import PolicyError
+
+__all__ = ["PRESETS", "Comparison", "Judge", "Policy", "Rule", "Severity", "load_policy", "parse_policy"]
+
+Comparison = Literal["<", "<=", ">", ">=", "=="]
+Judge = Literal["value", "ci_low", "ci_high"]
+Severity = Literal["error", "warn"]
+
+PRESETS: tuple[str, ...] = ("default", "four-fifths", "strict")
+
+_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
+_SEGMENT = re.compile(r"^(\*|[^.*\s][^.*]*)$")
+
+
+class Rule(BaseModel):
+    """One release rule.
+
+    Attributes
+    ----------
+    id:
+        Stable identifier (letters, digits, ``_.:-``); JUnit test case and SARIF rule names derive from it.
+    metric:
+        Dotted path into the scorecard; ``*`` matches any one key (an attribute or group).
+    op:
+        Comparison that must hold between the judged value and ``threshold``.
+    threshold:
+        A finite number.
+    judge:
+        ``value`` (point estimate), ``ci_low`` or ``ci_high`` (a bound of the confidence interval).
+    severity:
+        ``error`` blocks the release; ``warn`` is reported but never changes the exit code.
+    reason:
+        Why the rule exists, shown next to its outcome.
+    allow_missing:
+        When true, a metric whose stage did not run (or that is absent) is ``skipped`` instead of
+        inconclusive/failed. A skipped rule never counts as passed.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID_PATTERN)
+    metric: str = Field(min_length=1, max_length=300)
+    op: Comparison
+    threshold: float
+    judge: Judge = "value"
+    severity: Severity = "error"
+    reason: str = Field("", max_length=500)
+    allow_missing: bool = False
+
+    @field_validator("metric")
+    @classmethod
+    def _metric_is_dotted_path(cls, value: str) -> str:
+        if not all(_SEGMENT.match(part) for part in value.split(".")):
+            raise ValueError("metric must be a dotted path such as 'fairness.gender.equal_opportunity_difference' ('*' for one whole key)")
+        return value
+
+    @field_validator("threshold")
+    @classmethod
+    def _threshold_is_finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("threshold must be a finite number")
+        return value
+
+
+class Policy(BaseModel):
+    """A named list of rules (ids unique)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field("policy", min_length=1, max_length=80)
+    description: str = Field("", max_length=2000)
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> Policy:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id '{rule.id}' appears twice; give every rule its own id")
+            seen.add(rule.id)
+        return self
+
+
+def _format_error(err: dict[str, Any], source: str) -> str:
+    loc = tuple(err.get("loc", ()))
+    path = ".".join(str(p) for p in loc) or "<top level>"
+    if err.get("type") == "extra_forbidden":
+        model: type[BaseModel] = Rule if "rules" in loc else Policy
+        known = list(model.model_fields)
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; valid keys here: {', '.join(known)}"
+        return f"{source}: unknown key '{path}'{hint}"
+    if err.get("type") == "missing":
+        return f"{source}: missing required key '{path}'"
+    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    return f"{source}: invalid value at '{path}': {message}"
+
+
+def parse_policy(raw: Any, *, source: str = "policy") -> Policy:
+    """Validate a parsed YAML mapping into a :class:`Policy`.
+
+    Raises
+    ------
+    PolicyError
+        Naming the key path of the first problem (values are never echoed).
+    """
+    if isinstance(raw, list):
+        raw = {"rules": raw}
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{source}: expected a mapping with a 'rules' list, got {type(raw).__name__}")
+    try:
+        return Policy.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_input=False)
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise PolicyError(_format_error(dict(errors[0]), source) + more) from None
+
+
+def _read_yaml(text: str, source: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise PolicyError(f"{source}: not valid YAML{where}; check indentation and quoting") from None
+
+
+def load_policy(name_or_path: str | os.PathLike[str]) -> Policy:
+    """Load a shipped preset by name (``default``, ``strict``, ``four-fifths``) or a YAML file.
+
+    Raises
+    ------
+    PolicyError
+        When the preset is unknown, the file is missing or unreadable, or a rule is invalid.
+    """
+    text_name = str(name_or_path)
+    if text_name in PRESETS:
+        text = resources.files("auditkit.gate").joinpath("presets", f"{text_name}.yaml").read_text(encoding="utf-8")
+        return parse_policy(_read_yaml(text, f"preset '{text_name}'"), source=f"preset '{text_name}'")
+    file = Path(name_or_path)
+    if not file.is_file():
+        looks_like_name = "/" not in text_name and not text_name.endswith((".yaml", ".yml"))
+        hint = f"; shipped presets are: {', '.join(PRESETS)}" if looks_like_name else "; pass a policy YAML file or a preset name"
+        raise PolicyError(f"policy not found: '{file.name}' is neither a file nor a shipped preset{hint}")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PolicyError(f"{file.name}: not UTF-8 text; save the policy as UTF-8") from None
+    return parse_policy(_read_yaml(text, file.name), source=file.name)

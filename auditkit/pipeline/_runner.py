@@ -1,0 +1,207 @@
+"""Run the stages in order into ``runs/<name>/``; skip a stage whose inputs did not change.
+
+The runner only wires stages together: it computes each stage's input key,
+skips it when the key and the recorded output hashes still match, times it,
+records peak memory, and writes the manifest after every stage so a killed run
+leaves a truthful record. Raw data never enters the manifest or the log.
+"""
+
+from __future__ import annotations
+
+import importlib
+import resource
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from auditkit._io import atomic_write_json, sha256_file
+from auditkit._logging import get_logger
+from auditkit.config import RunConfig
+from auditkit.exceptions import AuditkitError, StageError, UserInputError
+from auditkit.pipeline._manifest import hash_output, load_manifest, save_manifest, stage_key
+from auditkit.pipeline._stage import Stage, StageContext, StageSkipped
+
+__all__ = ["STAGE_ORDER", "RunSummary", "load_stages", "run_pipeline"]
+
+STAGE_ORDER = ("prepare", "train", "evaluate", "fairness", "explain", "privacy", "report", "gate")
+_log = get_logger(__name__)
+
+
+@dataclass
+class RunSummary:
+    """What a pipeline run did: the run folder and each stage's record."""
+
+    run_dir: Path
+    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def gate_exit_code(self) -> int | None:
+        """Exit code of the gate stage, when it ran."""
+        record = self.stages.get("gate", {})
+        code = record.get("summary", {}).get("exit_code")
+        return int(code) if code is not None else None
+
+
+def load_stages(names: tuple[str, ...] = STAGE_ORDER) -> list[Stage | str]:
+    """Import each stage module; a stage not built yet is returned as its bare name."""
+    stages: list[Stage | str] = []
+    for name in names:
+        try:
+            module = importlib.import_module(f"auditkit.pipeline._stages.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"auditkit.pipeline._stages.{name}":
+                stages.append(name)
+                continue
+            raise
+        stages.append(module.STAGE)
+    return stages
+
+
+def _config_parts(config: RunConfig, stage: Stage) -> dict[str, Any]:
+    dumped = config.model_dump(mode="json")
+    parts = {section: dumped.get(section) for section in stage.config_sections}
+    parts["seed"] = config.seed
+    return parts
+
+
+def _key(ctx: StageContext, stage: Stage, manifest: dict[str, Any]) -> str:
+    inputs = {}
+    if stage.inputs is not None:
+        for path in stage.inputs(ctx):
+            inputs[str(path)] = sha256_file(path) if Path(path).is_file() else "missing"
+    upstream = {name: manifest["stages"].get(name, {}).get("outputs") for name in stage.after}
+    return stage_key(stage.name, _config_parts(ctx.config, stage), inputs, upstream)
+
+
+def _outputs_unchanged(run_dir: Path, record: dict[str, Any]) -> bool:
+    outputs = record.get("outputs", {})
+    return all(hash_output(run_dir / rel) == digest for rel, digest in outputs.items())
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
+
+
+def _cuda_peak_mb() -> float | None:
+    torch = sys.modules.get("torch")
+    if torch is None or not torch.cuda.is_available():
+        return None
+    peak = torch.cuda.max_memory_allocated() / 2**20
+    torch.cuda.reset_peak_memory_stats()
+    return round(peak, 1)
+
+
+def _run_one(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: bool) -> dict[str, Any]:
+    key = _key(ctx, stage, manifest)
+    previous = manifest["stages"].get(stage.name, {})
+    if not force and previous.get("key") == key and previous.get("status") in ("ok", "not_run") \
+            and _outputs_unchanged(ctx.run_dir, previous):
+        return {**previous, "skipped": True}
+    began = time.perf_counter()
+    record: dict[str, Any] = {"key": key, "started_at": _now()}
+    ctx.stage_key = key
+    try:
+        summary = stage.run(ctx)
+        record.update(status="ok", summary=summary)
+    except StageSkipped as skip:
+        record.update(status="not_run", reason=skip.reason, summary={})
+    record["seconds"] = round(time.perf_counter() - began, 3)
+    record["peak_rss_mb"] = _peak_rss_mb()
+    record["cuda_peak_mb"] = _cuda_peak_mb()
+    record["outputs"] = {rel: h for rel in stage.outputs if (h := hash_output(ctx.run_dir / rel)) is not None}
+    record["finished_at"] = _now()
+    return record
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def run_pipeline(
+    config: RunConfig,
+    *,
+    force: bool = False,
+    only: tuple[str, ...] | None = None,
+    progress: bool = True,
+    echo: Callable[[str], None] | None = None,
+) -> RunSummary:
+    """Run every stage of ``config`` in order into ``config.output_dir / config.name``.
+
+    Parameters
+    ----------
+    force:
+        Re-run every stage even when its inputs did not change.
+    only:
+        Run just these stages (earlier stages' outputs must exist).
+    echo:
+        Receives one status line per stage (the CLI prints them).
+
+    Raises
+    ------
+    UserInputError
+        A stage met bad input; the message is the stage's own.
+    StageError
+        A stage failed for another reason; the message names the stage and error type only.
+    """
+    run_dir = Path(config.output_dir) / config.name
+    run_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(run_dir / "config.json", config.model_dump(mode="json"))
+    manifest = load_manifest(run_dir)
+    ctx = StageContext(config=config, run_dir=run_dir, progress=progress, logger=_log)
+    summary = RunSummary(run_dir)
+    stages = load_stages()
+    say = echo or (lambda line: None)
+    for number, stage in enumerate(stages, start=1):
+        name = stage if isinstance(stage, str) else stage.name
+        if only and name not in only:
+            continue
+        prefix = f"[{number}/{len(stages)}] {name}"
+        if isinstance(stage, str):
+            record: dict[str, Any] = {"status": "not_run", "reason": "stage not built yet", "outputs": {}}
+        else:
+            say(f"{prefix} ...")
+            record = _guarded(stage, ctx, manifest, force, run_dir)
+        manifest["stages"][name] = {k: v for k, v in record.items() if k != "skipped"}
+        save_manifest(run_dir, manifest)
+        ctx.results[name] = record.get("summary", {})
+        summary.stages[name] = record
+        _log.info("stage %s: %s in %.2fs", name, record["status"], record.get("seconds", 0.0))
+        say(_status_line(prefix, record))
+    return summary
+
+
+def _guarded(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: bool, run_dir: Path) -> dict[str, Any]:
+    try:
+        return _run_one(stage, ctx, manifest, force)
+    except BaseException as exc:
+        failed = {"status": "failed", "reason": _safe_reason(exc), "outputs": {}, "finished_at": _now()}
+        manifest["stages"][stage.name] = failed
+        save_manifest(run_dir, manifest)
+        _log.error("stage %s failed: %s", stage.name, failed["reason"])
+        if isinstance(exc, (UserInputError, KeyboardInterrupt)):
+            raise
+        if isinstance(exc, AuditkitError):
+            raise StageError(f"stage {stage.name!r} failed: {exc}") from None
+        raise StageError(f"stage {stage.name!r} failed with an internal error ({type(exc).__name__}); "
+                         f"see logs/auditkit.log in the run folder and report it") from None
+
+
+def _safe_reason(exc: BaseException) -> str:
+    """Messages of auditkit's own errors carry no data; other messages might, so only the type is kept."""
+    if isinstance(exc, AuditkitError):
+        return str(exc)
+    return f"internal error ({type(exc).__name__})"
+
+
+def _status_line(prefix: str, record: dict[str, Any]) -> str:
+    if record.get("skipped"):
+        return f"{prefix}: unchanged, skipped"
+    status = record["status"]
+    if status == "ok":
+        return f"{prefix}: done in {record.get('seconds', 0.0):.1f}s"
+    return f"{prefix}: {status.replace('_', ' ')} ({record.get('reason', '')})"

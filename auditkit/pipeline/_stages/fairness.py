@@ -1,0 +1,120 @@
+"""Stage ``fairness``: group metrics with intervals and term swaps, before and after mitigation.
+
+Reads ``predictions.parquet`` (the shipped model) and, when present,
+``baseline_predictions.parquet`` (the unmitigated model); assesses every
+sensitive attribute (plus their intersection, plus an ``identity`` attribute
+derived from ``fairness.identity_terms`` when configured); runs the term-swap
+test with ``model/`` (and ``baseline_model/``) on the test texts; writes
+``fairness.json`` in the scorecard convention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from auditkit._io import atomic_write_json
+from auditkit.evaluate._fairness import assess
+from auditkit.evaluate._identity_groups import identity_groups
+from auditkit.evaluate._predict import Predictions
+from auditkit.evaluate._term_swap import DEFAULT_PAIRS, term_swap
+from auditkit.exceptions import StageError
+from auditkit.pipeline._stage import Stage, StageContext
+from auditkit.pipeline._stages._common import read_split
+
+__all__ = ["STAGE"]
+
+IDENTITY_ATTRIBUTE = "identity"
+
+
+def _positive_label(preds: Predictions) -> str | None:
+    if preds.positive_label:
+        return preds.positive_label
+    return preds.labels[-1] if len(preds.labels) == 2 else None
+
+
+def _features(preds: Predictions, texts_by_id: dict[str, str], ctx: StageContext) -> dict[str, np.ndarray]:
+    features = {attr: np.asarray(values).astype(str) for attr, values in preds.groups.items()}
+    terms = ctx.config.fairness.identity_terms
+    if terms:
+        texts = [texts_by_id.get(str(i)) for i in preds.ids]
+        if any(t is None for t in texts):
+            raise StageError("predictions hold ids missing from data/test.jsonl; rerun the evaluate stage")
+        features[IDENTITY_ATTRIBUTE] = identity_groups([str(t) for t in texts], terms)
+    if not features:
+        raise StageError("no sensitive attribute to assess; set data.sensitive or fairness.identity_terms")
+    return features
+
+
+def _assess(preds: Predictions, texts_by_id: dict[str, str], ctx: StageContext) -> dict[str, Any]:
+    cfg = ctx.config.fairness
+    result = assess(
+        preds.y_true, preds.y_pred, preds.scores,
+        sensitive_features=_features(preds, texts_by_id, ctx), labels=preds.labels,
+        positive_label=_positive_label(preds), min_group_size=cfg.min_group_size,
+        n_boot=cfg.bootstrap, confidence=cfg.confidence, seed=ctx.config.seed,
+    )
+    return result.to_scorecard()
+
+
+def _predict_fn(model_dir: Path, ctx: StageContext) -> Callable[[list[str]], np.ndarray]:
+    from auditkit._model_io import load_classifier, resolve_device
+    from auditkit.evaluate._predict import predict_scores
+
+    device = resolve_device(ctx.config.training.device)
+    model, tokenizer = load_classifier(model_dir, device=device)
+    batch, max_length = ctx.config.training.eval_batch_size, ctx.config.model.max_length
+
+    def predict_fn(texts: list[str]) -> np.ndarray:
+        return predict_scores(model, tokenizer, texts, batch_size=batch, max_length=max_length, device=device)
+
+    return predict_fn
+
+
+def _term_swap(model_dir: Path, texts: list[str], ctx: StageContext) -> dict[str, Any]:
+    if not model_dir.is_dir():
+        return {"status": "not_run", "reason": f"{model_dir.name}/ is missing"}
+    cfg = ctx.config.fairness
+    pairs = [tuple(p) for p in cfg.term_swap_pairs] or list(DEFAULT_PAIRS)
+    result = term_swap(_predict_fn(model_dir, ctx), texts, pairs, n_boot=cfg.bootstrap,
+                       seed=ctx.config.seed, confidence=cfg.confidence)
+    return result.to_scorecard()
+
+
+def _run(ctx: StageContext) -> dict[str, Any]:
+    pred_file = ctx.path("predictions.parquet")
+    if not pred_file.is_file():
+        raise StageError("predictions.parquet is missing; run the evaluate stage first")
+    test = read_split(ctx, "test")
+    texts_by_id = dict(zip((str(i) for i in test.ids), test.texts))
+    out: dict[str, Any] = {"status": "ok", **_assess(Predictions.load(pred_file), texts_by_id, ctx)}
+    base_file = ctx.path("baseline_predictions.parquet")
+    if base_file.is_file():
+        out["baseline"] = _assess(Predictions.load(base_file), texts_by_id, ctx)
+        out["baseline"]["term_swap"] = _term_swap(ctx.path("baseline_model"), test.texts, ctx)
+    out["term_swap"] = _term_swap(ctx.path("model"), test.texts, ctx)
+    out["mitigation"] = ctx.config.fairness.mitigation if base_file.is_file() else "none"
+    out["min_group_size"] = ctx.config.fairness.min_group_size
+    atomic_write_json(ctx.path("fairness.json"), out)
+    return _summary(out)
+
+
+def _summary(out: dict[str, Any]) -> dict[str, Any]:
+    """Headline numbers only: the equal-opportunity gap per attribute and the overall flip rate."""
+    reserved = {"status", "reason", "baseline", "term_swap", "mitigation", "min_group_size"}
+    gaps = {k: v["equal_opportunity_difference"]["value"] for k, v in out.items() if k not in reserved}
+    flip = out["term_swap"].get("flip_rate", {}).get("value")
+    return {"status": "ok", "equal_opportunity_difference": gaps, "term_swap_flip_rate": flip,
+            "mitigation": out["mitigation"]}
+
+
+STAGE = Stage(
+    name="fairness",
+    run=_run,
+    config_sections=("fairness", "model", "seed"),
+    outputs=("fairness.json",),
+    after=("prepare", "train", "evaluate"),
+)

@@ -1,0 +1,95 @@
+"""Stage ``privacy``: membership inference, artifact checks and the canary sweep -> ``privacy.json``.
+
+Runs late (after explain) so the sweep covers the model, checkpoints, logs,
+predictions and attributions; ``auditkit sweep RUN_DIR`` repeats the sweep after
+the report and gate stages have written their files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from auditkit._io import read_json
+from auditkit.pipeline._stage import Stage, StageContext, StageSkipped
+from auditkit.pipeline._stages._common import read_split
+from auditkit.privacy import (
+    PrivacyResult,
+    artifact_checks,
+    canary_file_for,
+    load_canaries,
+    membership_section,
+    not_run,
+    sweep,
+)
+
+__all__ = ["STAGE"]
+
+_OUTPUT = "privacy.json"
+
+
+def _scrub_summary(ctx: StageContext) -> dict[str, Any]:
+    path = ctx.path("scrub/summary.json")
+    if not path.is_file():
+        return not_run("the scrub stage did not run (scrub.enabled is false or it was skipped)")
+    summary = read_json(path)
+    return {"status": "ok", **summary} if isinstance(summary, dict) and "status" not in summary else summary
+
+
+def _sample(n: int, limit: int, rng: np.random.Generator) -> np.ndarray:
+    return np.sort(rng.choice(n, size=limit, replace=False)) if n > limit else np.arange(n)
+
+
+def _membership(ctx: StageContext) -> dict[str, Any]:
+    from auditkit.evaluate._membership import example_losses, membership_inference
+
+    cfg = ctx.config.privacy
+    if not cfg.membership:
+        return not_run("privacy.membership is false")
+    if not ctx.path("model").is_dir():
+        return not_run("no trained model in the run directory")
+    rng = np.random.default_rng(ctx.config.seed)
+    train, test = read_split(ctx, "train"), read_split(ctx, "test")
+    parts = []
+    for data in (train, test):
+        rows = _sample(len(data), cfg.membership_max_examples, rng)
+        texts = [data.texts[i] for i in rows]
+        losses = example_losses(ctx.path("model"), texts, data.label_ids[rows], batch_size=cfg.batch_size,
+                                max_length=ctx.config.model.max_length, device=cfg.device)
+        groups = {attr: data.groups(attr)[rows] for attr in data.sensitive}
+        parts.append((losses, data.label_ids[rows], groups))
+    (tr_loss, tr_y, tr_g), (ho_loss, ho_y, ho_g) = parts
+    result = membership_inference(tr_loss, ho_loss, labels_train=tr_y, labels_holdout=ho_y, groups_train=tr_g,
+                                  groups_holdout=ho_g, n_boot=cfg.bootstrap, confidence=cfg.confidence,
+                                  seed=ctx.config.seed)
+    return membership_section(result.to_dict())
+
+
+def _sweep(ctx: StageContext) -> dict[str, Any]:
+    if not ctx.config.privacy.sweep:
+        return not_run("privacy.sweep is false")
+    file = canary_file_for(ctx.run_dir)
+    if not file.is_file():
+        return not_run("no canaries were seeded (set privacy.canaries: true to plant and sweep them)")
+    return sweep(ctx.run_dir, load_canaries(file), exclude=(_OUTPUT,)).to_dict()
+
+
+def _run(ctx: StageContext) -> dict[str, Any]:
+    if not ctx.config.privacy.enabled:
+        raise StageSkipped("privacy.enabled is false")
+    result = PrivacyResult(
+        scrub=_scrub_summary(ctx),
+        membership=_membership(ctx),
+        artifacts=artifact_checks(ctx.run_dir),
+        canary_sweep=_sweep(ctx),
+    )
+    result.write(ctx.path(_OUTPUT))
+    auc = result.membership.get("auc", {}).get("value") if result.membership.get("status") == "ok" else None
+    hits = result.canary_sweep.get("n_hits")
+    return {"status": result.status, "canary_hits": hits, "membership_auc": auc,
+            "artifacts": result.artifacts["status"]}
+
+
+STAGE = Stage(name="privacy", run=_run, config_sections=("privacy", "seed", "model"), outputs=(_OUTPUT,),
+              after=("prepare", "scrub", "train", "evaluate", "explain"))

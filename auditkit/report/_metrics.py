@@ -1,0 +1,94 @@
+"""Reading metric leaves out of a scorecard section.
+
+A metric leaf is either a plain number or an object
+``{"value", "ci_low", "ci_high", "reason"}`` (see docs/architecture.md);
+``value: null`` means undefined and carries a reason. These helpers read
+leaves without guessing: anything else is not a metric.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Metric", "as_metric", "find_metric", "iter_metrics", "lookup"]
+
+_METRIC_KEYS = frozenset({"value", "ci_low", "ci_high", "reason"})
+_SKIP_KEYS = frozenset({"status", "reason"})
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric leaf: a point value (``None`` = undefined) with an optional interval."""
+
+    value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    reason: str | None = None
+
+    @property
+    def defined(self) -> bool:
+        """Whether the point value exists."""
+        return self.value is not None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def as_metric(leaf: Any) -> Metric | None:
+    """Return ``leaf`` as a :class:`Metric`, or ``None`` when it is not a metric leaf."""
+    number = _number(leaf)
+    if number is not None:
+        return Metric(number)
+    if isinstance(leaf, Mapping) and "value" in leaf and set(leaf) <= _METRIC_KEYS:
+        value = leaf.get("value")
+        if value is not None and _number(value) is None:
+            return None
+        reason = leaf.get("reason")
+        return Metric(
+            _number(value),
+            _number(leaf.get("ci_low")),
+            _number(leaf.get("ci_high")),
+            reason if isinstance(reason, str) else None,
+        )
+    return None
+
+
+def lookup(section: Any, path: str) -> Any:
+    """Follow a dotted ``path`` through nested mappings; ``None`` when any step is missing."""
+    current = section
+    for part in path.split("."):
+        if not isinstance(current, Mapping) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def find_metric(section: Any, *paths: str) -> Metric | None:
+    """Return the first of ``paths`` that holds a metric leaf in ``section``."""
+    for path in paths:
+        metric = as_metric(lookup(section, path))
+        if metric is not None:
+            return metric
+    return None
+
+
+def iter_metrics(section: Any, *, prefix: str = "", max_depth: int = 6) -> Iterator[tuple[str, Metric]]:
+    """Yield ``(dotted path, Metric)`` for every metric leaf below ``section`` in key order."""
+    if max_depth < 0 or not isinstance(section, Mapping):
+        return
+    for key, child in section.items():
+        if not isinstance(key, str) or key in _SKIP_KEYS:
+            continue
+        path = f"{prefix}.{key}" if prefix else key
+        metric = as_metric(child)
+        if metric is not None:
+            yield path, metric
+        elif isinstance(child, Mapping):
+            yield from iter_metrics(child, prefix=path, max_depth=max_depth - 1)

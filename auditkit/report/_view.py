@@ -1,0 +1,225 @@
+"""The view model: a scorecard document turned into what the templates draw.
+
+All decisions live here (grades, which charts, which rows), so templates stay
+dumb loops and every string they print is autoescaped data. Shapes the
+renderer understands beyond plain metric leaves:
+
+* ``fairness.<attr>.groups``: ``{group: {metric: leaf, "n": int}}`` or a list of
+  ``{"group": name, ...}``; the same under ``fairness.baseline.<attr>``.
+* ``explanations.top_tokens``: a list of ``{"token", "importance"}`` (or
+  ``[token, score]`` pairs), or ``{"overall": [...]}``.
+* ``explanations.examples``: a list of ``{"tokens": [...], "attributions": [...],
+  "group", "label", "predicted", "rule"}``.
+* ``policy.rules`` (or ``results``/``checks``): a list of ``{"id", "status",
+  "metric", "observed", "threshold", "message"}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from auditkit.report._charts import BarChart, bar_chart, heat_tokens
+from auditkit.report._grades import MEMORY_KEYS, grade_all, overall_verdict
+from auditkit.report._metrics import Metric, as_metric, iter_metrics
+
+__all__ = ["SECTION_ORDER", "build_view"]
+
+SECTION_ORDER = ("identity", "performance", "fairness", "privacy", "explanations", "compute", "policy", "environment", "config")
+MAX_ROWS = 300
+MAX_EXAMPLES = 12
+_GROUP_METRICS = ("tpr", "true_positive_rate", "selection_rate", "fpr", "false_positive_rate", "accuracy")
+_RESERVED = frozenset({"status", "reason", "baseline", "term_swap", "mitigation", "min_group_size"})
+
+
+def _metric_rows(section: Any, *, prefix: str = "") -> list[dict[str, Any]]:
+    rows = []
+    for path, metric in iter_metrics(section, prefix=prefix):
+        rows.append({"path": path, "value": _num(metric.value), "ci_low": _num(metric.ci_low),
+                     "ci_high": _num(metric.ci_high), "reason": metric.reason or ""})
+        if len(rows) >= MAX_ROWS:
+            break
+    return rows
+
+
+def _num(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.4g}"
+
+
+def _facts(section: Any, *, prefix: str = "", depth: int = 2) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = []
+    if not isinstance(section, Mapping) or depth < 0:
+        return facts
+    for key, value in section.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if key in ("status", "reason"):
+            continue
+        if isinstance(value, (str, bool)) or value is None:
+            facts.append((path, str(value) if value is not None else "—"))
+        elif isinstance(value, Mapping) and as_metric(value) is None:
+            facts.extend(_facts(value, prefix=path, depth=depth - 1))
+    return facts[:MAX_ROWS]
+
+
+def _groups(content: Any) -> dict[str, Mapping[str, Any]]:
+    groups = content.get("groups") if isinstance(content, Mapping) else None
+    if isinstance(groups, Mapping):
+        return {str(k): v for k, v in groups.items() if isinstance(v, Mapping)}
+    if isinstance(groups, list):
+        named = [g for g in groups if isinstance(g, Mapping)]
+        return {str(g.get("group", g.get("name", i))): g for i, g in enumerate(named)}
+    return {}
+
+
+def _group_chart(attr: str, index: int, shipped: Mapping[str, Any], baseline: Mapping[str, Any]) -> BarChart | None:
+    now, before = _groups(shipped), _groups(baseline)
+    metric = next((m for m in _GROUP_METRICS if any(as_metric(g.get(m)) is not None for g in now.values())), None)
+    if metric is None:
+        return None
+    rows: list[tuple[str, str, Metric]] = []
+    for name, group in now.items():
+        if name in before and as_metric(before[name].get(metric)) is not None:
+            rows.append((name, "before mitigation", as_metric(before[name].get(metric)) or Metric(None)))
+        rows.append((name, "shipped model", as_metric(group.get(metric)) or Metric(None)))
+    desc = f"{metric} per {attr} group with confidence-interval whiskers" + (", before and after mitigation" if before else "")
+    return bar_chart(f"chart-group-{index}", f"{metric} by {attr}", desc, rows)
+
+
+def _gap_chart(attr: str, index: int, shipped: Mapping[str, Any], baseline: Mapping[str, Any]) -> BarChart | None:
+    rows: list[tuple[str, str, Metric]] = []
+    for key, leaf in shipped.items():
+        metric = as_metric(leaf)
+        if metric is None or not (key.endswith("_difference") or key.endswith("_gap")):
+            continue
+        old = as_metric(baseline.get(key)) if baseline else None
+        if old is not None:
+            rows.append((key, "before mitigation", old))
+        rows.append((key, "shipped model", metric))
+    if not rows:
+        return None
+    return bar_chart(f"chart-gap-{index}", f"Gaps across {attr} groups", f"Group gaps for {attr} (0 is parity)", rows)
+
+
+def _fairness_view(section: Mapping[str, Any]) -> list[dict[str, Any]]:
+    baseline = section.get("baseline") if isinstance(section.get("baseline"), Mapping) else {}
+    attrs = []
+    for index, (attr, content) in enumerate(section.items()):
+        if attr in _RESERVED or not isinstance(content, Mapping):
+            continue
+        base = baseline.get(attr) if isinstance(baseline.get(attr), Mapping) else {}
+        group_rows = [{"group": name, "n": str(g.get("n", "—")), "flag": "small group" if g.get("small") else "",
+                       "metrics": _metric_rows({k: v for k, v in g.items() if k != "n"})} for name, g in _groups(content).items()]
+        charts = [c for c in (_gap_chart(attr, index, content, base), _group_chart(attr, index, content, base)) if c]
+        gaps = {k: v for k, v in content.items() if k != "groups"}
+        attrs.append({"name": attr, "charts": charts, "gaps": _metric_rows(gaps),
+                      "baseline_gaps": _metric_rows({k: v for k, v in base.items() if k != "groups"}), "groups": group_rows})
+    return attrs
+
+
+def _pairs(raw: Any) -> list[tuple[str, float]]:
+    if isinstance(raw, Mapping):
+        raw = raw.get("overall", [(k, v) for k, v in raw.items()])
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, Mapping):
+            token, score = item.get("token"), item.get("importance", item.get("attribution", item.get("score")))
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            token, score = item
+        else:
+            continue
+        metric = as_metric(score)
+        if isinstance(token, str) and metric is not None and metric.value is not None:
+            out.append((token, metric.value))
+    return out[:30]
+
+
+def _example(item: Mapping[str, Any]) -> dict[str, Any] | None:
+    tokens, scores = item.get("tokens"), item.get("attributions")
+    if isinstance(tokens, list) and tokens and not isinstance(tokens[0], str):
+        pairs = _pairs(tokens)
+        tokens, scores = [t for t, _ in pairs], [s for _, s in pairs]
+    if not (isinstance(tokens, list) and isinstance(scores, list) and len(tokens) == len(scores)):
+        return None
+    clean = [(str(t), float(s)) for t, s in zip(tokens, scores) if isinstance(s, (int, float)) and not isinstance(s, bool)]
+    heat = heat_tokens([t for t, _ in clean], [s for _, s in clean])
+    top = sorted(heat, key=lambda h: -abs(h.score))[:5]
+    meta = {k: str(item[k]) for k in ("id", "group", "label", "predicted", "rule") if item.get(k) is not None}
+    return {"tokens": heat, "top": top, "meta": meta}
+
+
+def _explain_view(section: Mapping[str, Any]) -> dict[str, Any]:
+    pairs = _pairs(section.get("top_tokens"))
+    chart = None
+    if pairs:
+        rows = [(tok, "importance", Metric(score)) for tok, score in pairs[:15]]
+        chart = bar_chart("chart-top-tokens", "Top tokens by attribution", "Mean attribution of the most important tokens", rows)
+    raw = section.get("examples")
+    examples = [e for e in (_example(i) for i in (raw if isinstance(raw, list) else [])[:MAX_EXAMPLES] if isinstance(i, Mapping)) if e]
+    rest = {k: v for k, v in section.items() if k not in ("examples", "top_tokens")}
+    return {"chart": chart, "examples": examples, "metrics": _metric_rows(rest)}
+
+
+def _policy_rules(section: Mapping[str, Any]) -> list[dict[str, str]]:
+    raw = next((section[k] for k in ("rules", "results", "checks") if isinstance(section.get(k), list)), [])
+    rows = []
+    for rule in raw[:MAX_ROWS]:
+        if not isinstance(rule, Mapping):
+            continue
+        observed = as_metric(rule.get("observed"))
+        rows.append({
+            "id": str(rule.get("id", "—")), "status": str(rule.get("status", "unknown")).upper(),
+            "metric": str(rule.get("metric", rule.get("path", "—"))),
+            "observed": _num(observed.value) if observed else str(rule.get("observed", "—")),
+            "threshold": " ".join(str(rule[k]) for k in ("judge", "op", "threshold") if rule.get(k) is not None) or "—",
+            "severity": str(rule.get("severity", "—")),
+            "message": str(rule.get("message", rule.get("reason", ""))),
+        })
+    return sorted(rows, key=lambda r: (r["status"] in ("PASS", "PASSED"), r["id"]))
+
+
+def _compute_view(section: Mapping[str, Any]) -> dict[str, Any]:
+    stages = section.get("stages") if isinstance(section.get("stages"), Mapping) else {}
+    rows = []
+    for name, rec in stages.items():
+        memory = next((rec[k] for k in MEMORY_KEYS if isinstance(rec.get(k), (int, float))), None)
+        energy = rec.get("energy_kwh")
+        rows.append({"stage": str(name), "status": str(rec.get("status", "—")).upper(),
+                     "seconds": _num(as_metric(rec.get("seconds")).value) if as_metric(rec.get("seconds")) else "—",
+                     "memory": _num(float(memory)) if memory is not None else "not recorded",
+                     "device": str(rec.get("device") or section.get("device") or "not recorded"),
+                     "energy": _num(float(energy)) if isinstance(energy, (int, float)) else "not measured"})
+    totals = [("total time (s)", _num(as_metric(section.get("total_seconds")).value) if as_metric(section.get("total_seconds")) else "—")]
+    for key in ("energy_kwh", "emissions_kg_co2eq", "co2_kg"):
+        value = section.get(key)
+        totals.append((key, _num(float(value)) if isinstance(value, (int, float)) else "not measured"))
+    return {"rows": rows, "totals": totals}
+
+
+def build_view(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn a validated scorecard document into the template context."""
+    sections = {name: doc.get(name, {}) for name in SECTION_ORDER}
+    ok = {name: isinstance(s, Mapping) and s.get("status") == "ok" for name, s in sections.items()}
+    verdict, verdict_reason = overall_verdict(doc)
+    identity = sections["identity"] if ok["identity"] else {}
+    model = identity.get("model", {}) if isinstance(identity, Mapping) else {}
+    return {
+        "schema_version": str(doc.get("schema_version")),
+        "generated_at": str(doc.get("generated_at")),
+        "model_name": str(model.get("name") or "unidentified model"),
+        "verdict": verdict,
+        "verdict_reason": verdict_reason,
+        "grades": grade_all(doc),
+        "status": {name: (s.get("status", "not_run"), s.get("reason") or "") for name, s in sections.items() if isinstance(s, Mapping)},
+        "identity": {"model": model, "baseline": identity.get("baseline_model", {}) if identity else {},
+                     "data": identity.get("data", {}) if identity else {}},
+        "performance": _metric_rows(sections["performance"]) if ok["performance"] else [],
+        "fairness": _fairness_view(sections["fairness"]) if ok["fairness"] else [],
+        "term_swap": _metric_rows(sections["fairness"].get("term_swap")) if ok["fairness"] else [],
+        "privacy": {"metrics": _metric_rows(sections["privacy"]), "facts": _facts(sections["privacy"])} if ok["privacy"] else {},
+        "explanations": _explain_view(sections["explanations"]) if ok["explanations"] else {},
+        "compute": _compute_view(sections["compute"]) if ok["compute"] else {},
+        "policy_rules": _policy_rules(sections["policy"]) if ok["policy"] else [],
+        "environment": _facts(sections["environment"]) if ok["environment"] else [],
+        "config_facts": _facts(sections["config"].get("values"), depth=3) if ok["config"] else [],
+        "compliance": doc.get("compliance", {}),
+    }

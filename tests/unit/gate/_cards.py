@@ -1,0 +1,80 @@
+"""Scorecard fixtures for gate tests: valid against the scorecard schema, easy to tweak."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+SHA_A = "a" * 64
+SHA_B = "b" * 64
+
+
+def metric(value: float | None, lo: float | None = None, hi: float | None = None, reason: str | None = None) -> dict[str, Any]:
+    """A scorecard metric leaf."""
+    return {"value": value, "ci_low": lo, "ci_high": hi, "reason": reason}
+
+
+def _attribute(eo: float, eod: float, dpd: float, ratio: float) -> dict[str, Any]:
+    return {
+        "groups": {
+            "female": {"tpr": metric(0.8, 0.7, 0.9), "n": 120, "flagged": False},
+            "male": {"tpr": metric(0.8 + eo, 0.7, 0.95), "n": 130, "flagged": False},
+        },
+        "equal_opportunity_difference": metric(eo, max(eo - 0.02, 0.0), eo + 0.02),
+        "equalized_odds_difference": metric(eod, max(eod - 0.02, 0.0), eod + 0.02),
+        "demographic_parity_difference": metric(dpd, max(dpd - 0.02, 0.0), dpd + 0.02),
+        "demographic_parity_ratio": metric(ratio, ratio - 0.02, min(ratio + 0.02, 1.0)),
+        "four_fifths_ratio": metric(ratio, ratio - 0.02, min(ratio + 0.02, 1.0)),
+        "notes": [],
+    }
+
+
+def make_scorecard() -> dict[str, Any]:
+    """A scorecard that passes every shipped preset with a comfortable margin."""
+    ok = {"status": "ok"}
+    return {
+        "schema_version": "1.0",
+        "generated_at": "2026-01-01T00:00:00Z",
+        "identity": {
+            "status": "ok",
+            "model": {"name": "tiny", "weights": {"model.safetensors": SHA_A}, "tokenizer": {}, "config": {}},
+            "data": {},
+        },
+        "config": dict(ok),
+        "performance": {
+            "status": "ok",
+            "model": {"n": 250, "accuracy": 0.9, "macro_f1": metric(0.88, 0.85, 0.91), "roc_auc": metric(0.93), "ece": 0.03},
+        },
+        "privacy": dict(ok),
+        "fairness": {
+            "status": "ok",
+            "gender": _attribute(0.01, 0.02, 0.01, 0.95),
+            "age_band": _attribute(0.015, 0.03, 0.02, 0.92),
+            "baseline": {"gender": _attribute(0.3, 0.3, 0.3, 0.5)},
+            "min_group_size": 30,
+        },
+        "explanations": {"status": "not_run", "reason": "disabled in config"},
+        "compute": dict(ok),
+        "policy": {"status": "not_run", "reason": "gate has not run"},
+        "compliance": dict(ok),
+        "environment": {"status": "ok", "python": "3.12.0", "git_commit": None},
+    }
+
+
+def set_path(card: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """Return a deep copy of ``card`` with the dotted ``path`` set to ``value``."""
+    out = copy.deepcopy(card)
+    node = out
+    parts = path.split(".")
+    for part in parts[:-1]:
+        node = node[part]
+    node[parts[-1]] = value
+    return out
+
+
+def write_card(path: Path, card: dict[str, Any]) -> Path:
+    """Write ``card`` as JSON and return the path."""
+    path.write_text(json.dumps(card, indent=2, sort_keys=True), encoding="utf-8")
+    return path

@@ -1,0 +1,199 @@
+"""Judging rules: every shipped check can fail (G2), and fail-closed outcomes for missing input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from auditkit.gate import PRESETS, Rule, Verdict, evaluate, load_policy, parse_policy
+from tests.unit.gate._cards import make_scorecard, metric, set_path
+
+MARGIN = 0.001
+PRESET_RULES = [(name, rule) for name in PRESETS for rule in load_policy(name).rules]
+
+
+def _violating(rule: Rule, *, margin: float) -> float:
+    """A judged value on the wrong side of ``rule.threshold`` by ``margin`` (negative margin: right side)."""
+    return rule.threshold + margin if rule.op in ("<", "<=") else rule.threshold - margin
+
+
+def _card_with(rule: Rule, judged: float) -> dict[str, Any]:
+    path = rule.metric.replace("*", "gender")
+    return set_path(make_scorecard(), path, metric(judged, judged, judged))
+
+
+def _judge(rule: Rule, card: dict[str, Any]) -> Verdict:
+    return evaluate(card, parse_policy({"name": "one", "rules": [rule.model_dump()]}))
+
+
+def _single(verdict: Verdict, metric_path: str) -> str:
+    return next(o.status for o in verdict.outcomes if o.metric == metric_path)
+
+
+@pytest.mark.parametrize(("preset", "rule"), PRESET_RULES, ids=[f"{p}:{r.id}" for p, r in PRESET_RULES])
+def test_every_preset_rule_fails_when_violated_by_a_small_margin(preset: str, rule: Rule) -> None:
+    card = _card_with(rule, _violating(rule, margin=MARGIN))
+    verdict = _judge(rule, card)
+    status = _single(verdict, rule.metric.replace("*", "gender"))
+    if rule.severity == "error":
+        assert status == "fail"
+        assert verdict.exit_code == 1
+        assert evaluate(card, load_policy(preset)).exit_code == 1
+    else:
+        assert status == "warn"
+        assert verdict.exit_code == 0
+
+
+@pytest.mark.parametrize(("preset", "rule"), PRESET_RULES, ids=[f"{p}:{r.id}" for p, r in PRESET_RULES])
+def test_every_preset_rule_passes_just_inside_its_threshold(preset: str, rule: Rule) -> None:
+    verdict = _judge(rule, _card_with(rule, _violating(rule, margin=-MARGIN)))
+    assert _single(verdict, rule.metric.replace("*", "gender")) == "pass"
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_the_reference_scorecard_passes_every_preset(preset: str) -> None:
+    verdict = evaluate(make_scorecard(), load_policy(preset))
+    assert verdict.status == "pass"
+    assert verdict.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "expected"),
+    [("<", 0.05, "fail"), ("<=", 0.05, "pass"), (">", 0.05, "fail"), (">=", 0.05, "pass"), ("==", 0.05, "pass"), ("==", 0.0501, "fail")],
+)
+def test_comparison_operators_treat_the_boundary_exactly(op: str, value: float, expected: str) -> None:
+    card = set_path(make_scorecard(), "performance.model.accuracy", value)
+    rule = Rule(id="r", metric="performance.model.accuracy", op=op, threshold=0.05)  # type: ignore[arg-type]
+    assert _judge(rule, card).outcomes[0].status == expected
+
+
+def test_ci_high_judge_fails_when_only_the_upper_bound_crosses() -> None:
+    card = set_path(make_scorecard(), "fairness.gender.equal_opportunity_difference", metric(0.03, 0.01, 0.051))
+    rule = Rule(id="eo", metric="fairness.gender.equal_opportunity_difference", op="<", threshold=0.05, judge="ci_high")
+    verdict = _judge(rule, card)
+    assert verdict.outcomes[0].status == "fail"
+    assert verdict.outcomes[0].observed == pytest.approx(0.051)
+    assert _judge(rule.model_copy(update={"judge": "value"}), card).outcomes[0].status == "pass"
+
+
+def test_undefined_metric_is_inconclusive_never_a_pass() -> None:
+    card = set_path(make_scorecard(), "fairness.gender.equal_opportunity_difference", metric(None, reason="TPR undefined for 1 group(s)"))
+    verdict = _judge(Rule(id="eo", metric="fairness.gender.equal_opportunity_difference", op="<", threshold=0.05), card)
+    assert verdict.outcomes[0].status == "inconclusive"
+    assert verdict.exit_code == 4
+    assert "TPR undefined" in verdict.outcomes[0].message
+
+
+def test_confidence_judge_on_a_metric_without_interval_is_inconclusive() -> None:
+    rule = Rule(id="acc", metric="performance.model.accuracy", op=">", threshold=0.5, judge="ci_low")
+    assert _judge(rule, make_scorecard()).exit_code == 4
+
+
+def test_section_that_did_not_run_is_inconclusive() -> None:
+    card = set_path(make_scorecard(), "fairness", {"status": "not_run", "reason": "no sensitive column"})
+    verdict = evaluate(card, load_policy("default"))
+    assert {o.status for o in verdict.outcomes if o.rule_id.startswith(("equal", "demographic_parity"))} == {"inconclusive"}
+    assert verdict.exit_code == 4
+
+
+def test_failed_section_is_inconclusive() -> None:
+    card = set_path(make_scorecard(), "performance", {"status": "failed", "reason": "stage error"})
+    rule = Rule(id="f1", metric="performance.model.macro_f1", op=">=", threshold=0.5)
+    assert _judge(rule, card).outcomes[0].status == "inconclusive"
+
+
+def test_allow_missing_skips_a_stage_that_did_not_run_and_does_not_count_as_pass() -> None:
+    rule = Rule(id="ex", metric="explanations.faithfulness.comprehensiveness", op=">", threshold=0.1, allow_missing=True)
+    verdict = _judge(rule, make_scorecard())
+    assert verdict.outcomes[0].status == "skipped"
+    assert verdict.counts()["pass"] == 0
+    assert verdict.exit_code == 0
+
+
+def test_missing_metric_path_fails_closed() -> None:
+    rule = Rule(id="typo", metric="fairness.gender.equal_oportunity_difference", op="<", threshold=0.05)
+    verdict = _judge(rule, make_scorecard())
+    assert verdict.outcomes[0].status == "fail"
+    assert verdict.exit_code == 1
+    assert "not found" in verdict.outcomes[0].message
+
+
+def test_wildcard_matching_nothing_fails_closed() -> None:
+    verdict = _judge(Rule(id="w", metric="fairness.*.no_such_gap", op="<", threshold=0.05), make_scorecard())
+    assert [o.status for o in verdict.outcomes] == ["fail"]
+
+
+def test_wildcard_checks_every_attribute_and_skips_reserved_keys() -> None:
+    verdict = _judge(Rule(id="eo", metric="fairness.*.equal_opportunity_difference", op="<", threshold=0.05), make_scorecard())
+    assert [o.id for o in verdict.outcomes] == ["eo[age_band]", "eo[gender]"]
+
+
+def test_wildcard_failure_in_one_attribute_fails_the_gate() -> None:
+    card = set_path(make_scorecard(), "fairness.age_band.equal_opportunity_difference", metric(0.2, 0.1, 0.3))
+    verdict = _judge(Rule(id="eo", metric="fairness.*.equal_opportunity_difference", op="<", threshold=0.05), card)
+    assert [o.status for o in verdict.outcomes] == ["fail", "pass"]
+    assert verdict.exit_code == 1
+
+
+def test_a_boolean_is_not_a_metric() -> None:
+    card = set_path(make_scorecard(), "performance.model.accuracy", True)
+    assert _judge(Rule(id="a", metric="performance.model.accuracy", op=">", threshold=0.5), card).outcomes[0].status == "fail"
+
+
+def test_warn_severity_failure_is_reported_but_does_not_block() -> None:
+    card = set_path(make_scorecard(), "performance.model.accuracy", 0.4)
+    verdict = _judge(Rule(id="a", metric="performance.model.accuracy", op=">", threshold=0.5, severity="warn"), card)
+    assert verdict.outcomes[0].status == "warn"
+    assert verdict.exit_code == 0
+
+
+def test_failure_wins_over_inconclusive() -> None:
+    card = set_path(make_scorecard(), "performance.model.accuracy", 0.4)
+    card = set_path(card, "fairness.gender.equal_opportunity_difference", metric(None, reason="undefined"))
+    policy = parse_policy(
+        [
+            {"id": "eo", "metric": "fairness.gender.equal_opportunity_difference", "op": "<", "threshold": 0.05},
+            {"id": "acc", "metric": "performance.model.accuracy", "op": ">", "threshold": 0.5},
+        ]
+    )
+    verdict = evaluate(card, policy)
+    assert (verdict.status, verdict.exit_code) == ("fail", 1)
+
+
+def test_regression_beyond_tolerance_fails_and_within_passes() -> None:
+    policy = parse_policy([{"id": "eo", "metric": "fairness.gender.equal_opportunity_difference", "op": "<", "threshold": 0.1}])
+    old = make_scorecard()  # gap 0.01
+    worse = set_path(old, "fairness.gender.equal_opportunity_difference", metric(0.0351, 0.03, 0.04))
+    slightly = set_path(old, "fairness.gender.equal_opportunity_difference", metric(0.034, 0.03, 0.04))
+    bad = evaluate(worse, policy, baseline=old, tolerance=0.025)
+    good = evaluate(slightly, policy, baseline=old, tolerance=0.025)
+    assert [o.status for o in bad.outcomes] == ["pass", "fail"]
+    assert bad.outcomes[1].id == "regression.eo"
+    assert bad.exit_code == 1
+    assert good.exit_code == 0
+
+
+def test_regression_direction_follows_the_rule_comparison() -> None:
+    policy = parse_policy([{"id": "f1", "metric": "performance.model.accuracy", "op": ">=", "threshold": 0.5}])
+    old = set_path(make_scorecard(), "performance.model.accuracy", 0.9)
+    better = set_path(old, "performance.model.accuracy", 0.95)
+    worse = set_path(old, "performance.model.accuracy", 0.85)
+    assert evaluate(better, policy, baseline=old, tolerance=0.0).exit_code == 0
+    assert evaluate(worse, policy, baseline=old, tolerance=0.0).exit_code == 1
+
+
+def test_regression_against_a_baseline_missing_the_metric_is_inconclusive() -> None:
+    policy = parse_policy([{"id": "acc", "metric": "performance.model.accuracy", "op": ">=", "threshold": 0.5}])
+    old = set_path(make_scorecard(), "performance", {"status": "not_run", "reason": "skipped"})
+    verdict = evaluate(make_scorecard(), policy, baseline=old)
+    assert verdict.outcomes[1].status == "inconclusive"
+    assert verdict.exit_code == 4
+
+
+def test_verdict_json_is_stable_and_has_counts() -> None:
+    first = evaluate(make_scorecard(), load_policy("default")).to_json()
+    second = evaluate(make_scorecard(), load_policy("default")).to_json()
+    assert first == second
+    assert first["counts"]["pass"] == len(first["rules"])
+    assert (first["status"], first["verdict"], first["passed"]) == ("ok", "pass", True)

@@ -1,0 +1,92 @@
+"""Build demo-like run directories for report tests from the JSON fixtures beside this file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HOSTILE = (
+    "<script>document.title='PWNED'</script>",
+    '"><img src=x onerror="document.title=\'PWNED\'">',
+    "</script><script>document.body.setAttribute('data-pwned','1')</script>",
+    "javascript:alert(document.domain)",
+    "line\u2028sep\u2029para",
+    "{{ 7*7 }}{{ ''.__class__.__mro__ }}",
+    "[click](javascript:alert(1)) <a href=\"https://evil.example/x\">x</a>",
+    "| col | ![img](https://evil.example/p.png) # heading",
+)
+ALL_STAGES = ("scrub", "evaluate", "fairness", "explain", "privacy")
+
+
+def _fixture(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def _write(path: Path, obj: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _poison(fairness: dict[str, Any], explain: dict[str, Any], evaluation: dict[str, Any], meta: dict[str, Any]) -> None:
+    meta["name"] = HOSTILE[0] + HOSTILE[1]
+    groups = fairness["gender"]["groups"]
+    for i, bad in enumerate(HOSTILE[:4]):
+        groups[bad] = dict(groups["female"])
+    fairness["baseline"]["gender"]["groups"][HOSTILE[1]] = dict(groups["female"])
+    fairness["term_swap"][HOSTILE[2]] = fairness["term_swap"]["he/she"]
+    fairness[HOSTILE[3]] = {"equal_opportunity_difference": 0.01}
+    for i, bad in enumerate(HOSTILE):
+        evaluation[f"metric {bad}"] = {"value": 0.5, "ci_low": None, "ci_high": None, "reason": bad}
+        explain["examples"][0]["tokens"][i % 11] = bad
+    explain["examples"][1]["group"] = HOSTILE[6]
+    explain["top_tokens"].append({"token": HOSTILE[7], "importance": 0.2})
+    explain["top_tokens"].append({"token": HOSTILE[5], "importance": 0.19})
+
+
+def make_run_dir(
+    root: Path,
+    *,
+    stages: tuple[str, ...] = ALL_STAGES,
+    hostile: bool = False,
+    gate: bool = False,
+    model: bool = True,
+) -> Path:
+    """Write a run directory with the fixture outputs of ``stages`` (no torch involved)."""
+    run = root / "run"
+    run.mkdir(parents=True, exist_ok=True)
+    fairness, explain, evaluation = _fixture("fairness.json"), _fixture("result.json"), _fixture("evaluation.json")
+    meta: dict[str, Any] = {"name": "minilm-triage", "base_model": "all-MiniLM-L6-v2"}
+    if hostile:
+        _poison(fairness, explain, evaluation, meta)
+    manifest = _fixture("manifest.json")
+    manifest["stages"] = {k: v for k, v in manifest["stages"].items() if k in stages or k == "train"}
+    _write(run / "manifest.json", manifest)
+    _write(run / "config.json", {"name": "demo", "seed": 13, "fairness": {"sensitive": "gender", "epsilon": 0.05}})
+    if model:
+        (run / "model").mkdir(exist_ok=True)
+        (run / "model" / "model.safetensors").write_bytes(b"\x00fake-weights" * 64)
+        _write(run / "model" / "config.json", {"model_type": "bert", "id2label": {"0": "routine", "1": "urgent"}})
+        _write(run / "model" / "tokenizer.json", {"version": "1.0"})
+        (run / "model" / "vocab.txt").write_text("[PAD]\n[UNK]\n", encoding="utf-8")
+        _write(run / "model" / "auditkit_meta.json", meta)
+        shutil.copytree(run / "model", run / "baseline_model", dirs_exist_ok=True)
+        (run / "data").mkdir(exist_ok=True)
+        for split, rows in (("train", 5), ("validation", 2), ("test", 3)):
+            lines = [json.dumps({"id": f"{split}-{i}", "text": "note", "label": "routine", "split": split}) for i in range(rows)]
+            (run / "data" / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = {"evaluate": ("evaluation.json", evaluation), "fairness": ("fairness.json", fairness),
+               "explain": ("explain/result.json", explain), "privacy": ("privacy.json", _fixture("privacy.json")),
+               "scrub": ("scrub/summary.json", _fixture("scrub_summary.json"))}
+    for stage in stages:
+        rel, content = outputs[stage]
+        _write(run / rel, content)
+    if gate:
+        verdict = _fixture("verdict.json")
+        if hostile:
+            verdict["rules"][0]["message"] = HOSTILE[2]
+            verdict["rules"][1]["id"] = HOSTILE[1]
+        _write(run / "gate" / "verdict.json", verdict)
+    return run

@@ -1,0 +1,154 @@
+"""F1 and S1 for training checkpoints: atomic rename, SHA-256 manifest, verified resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditkit.exceptions import CheckpointError
+from auditkit.train._checkpoint import (
+    MANIFEST_NAME,
+    AtomicCheckpointMixin,
+    latest_verified_checkpoint,
+    list_checkpoints,
+    verify_checkpoint,
+    write_checkpoint_atomically,
+)
+
+
+class _Boom(RuntimeError):
+    pass
+
+
+def _make_trainer(model_dir: Path, out: Path, *, mixin: bool = True, max_steps: int = 4) -> Any:
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir), local_files_only=True)
+    texts = ["patient reports chest pain", "routine refill check"] * 8
+    enc = tokenizer(texts, truncation=True, max_length=16, padding="max_length")
+    rows = [
+        {"input_ids": enc["input_ids"][i], "attention_mask": enc["attention_mask"][i], "labels": i % 2}
+        for i in range(len(texts))
+    ]
+    args = TrainingArguments(
+        output_dir=str(out),
+        max_steps=max_steps,
+        per_device_train_batch_size=4,
+        save_strategy="steps",
+        save_steps=2,
+        logging_strategy="no",
+        report_to=[],
+        use_cpu=True,
+        disable_tqdm=True,
+        seed=0,
+    )
+    bases = (AtomicCheckpointMixin, Trainer) if mixin else (Trainer,)
+    cls = type("T", bases, {})
+    return cls(model=model, args=args, train_dataset=rows, processing_class=tokenizer)
+
+
+def test_trainer_checkpoints_verify_and_hold_no_training_args_pickle(tiny_model_dir: Path, tmp_path: Path) -> None:
+    trainer = _make_trainer(tiny_model_dir, tmp_path / "ckpt")
+    trainer.train()
+    found = list_checkpoints(tmp_path / "ckpt")
+    assert [p.name for p in found] == ["checkpoint-2", "checkpoint-4"]
+    assert all(verify_checkpoint(p).ok for p in found)
+    assert all((p / MANIFEST_NAME).is_file() and (p / "model.safetensors").is_file() for p in found)
+    assert not list((tmp_path / "ckpt").rglob("training_args.bin"))
+    assert not [p for p in (tmp_path / "ckpt").iterdir() if p.name.startswith(".")]
+
+
+def test_plain_trainer_writes_training_args_pickle_so_the_check_can_fail(tiny_model_dir: Path, tmp_path: Path) -> None:
+    trainer = _make_trainer(tiny_model_dir, tmp_path / "plain", mixin=False, max_steps=2)
+    trainer.train()
+    assert list((tmp_path / "plain").rglob("training_args.bin"))
+    check = verify_checkpoint(tmp_path / "plain" / "checkpoint-2")
+    assert not check.ok and "training_args.bin" in (check.problem or "")
+
+
+def test_failure_mid_save_keeps_previous_checkpoint_and_resume_uses_it(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from transformers import Trainer
+
+    out = tmp_path / "ckpt"
+    trainer = _make_trainer(tiny_model_dir, out)
+    real = Trainer._save_rng_state
+
+    def failing_rng_save(self: Any, output_dir: str) -> None:
+        real(self, output_dir)  # model, optimizer and RNG files are already on disk
+        if self.state.global_step == 4:
+            raise _Boom("disk full")
+
+    monkeypatch.setattr(Trainer, "_save_rng_state", failing_rng_save)
+    with pytest.raises(_Boom):
+        trainer.train()
+    assert [p.name for p in list_checkpoints(out)] == ["checkpoint-2"]
+    assert verify_checkpoint(out / "checkpoint-2").ok
+    assert latest_verified_checkpoint(out) == out / "checkpoint-2"
+    monkeypatch.setattr(Trainer, "_save_rng_state", real)
+    resumed = _make_trainer(tiny_model_dir, out)
+    result = resumed.train(resume_from_checkpoint=True)
+    assert result.global_step == 4
+    assert latest_verified_checkpoint(out) == out / "checkpoint-4"
+
+
+def test_partial_checkpoint_without_manifest_is_skipped_on_resume(tmp_path: Path) -> None:
+    good = write_checkpoint_atomically(tmp_path / "checkpoint-2", lambda d: (d / "a.safetensors").write_bytes(b"x"))
+    partial = tmp_path / "checkpoint-4"
+    partial.mkdir()
+    (partial / "model.safetensors").write_bytes(b"half")
+    assert not verify_checkpoint(partial).ok
+    assert latest_verified_checkpoint(tmp_path) == good
+
+
+def test_checkpoint_with_changed_byte_fails_verification(tmp_path: Path) -> None:
+    folder = write_checkpoint_atomically(tmp_path / "checkpoint-3", lambda d: (d / "w.safetensors").write_bytes(b"abc"))
+    assert verify_checkpoint(folder).ok
+    (folder / "w.safetensors").write_bytes(b"abd")
+    check = verify_checkpoint(folder)
+    assert not check.ok and check.problem == "hash mismatch: w.safetensors"
+    assert latest_verified_checkpoint(tmp_path) is None
+
+
+@pytest.mark.parametrize("name", ["pytorch_model.bin", "training_args.bin", "evil.pkl"])
+def test_checkpoint_with_injected_pickle_fails_verification(tmp_path: Path, name: str) -> None:
+    folder = write_checkpoint_atomically(tmp_path / "checkpoint-1", lambda d: (d / "w.safetensors").write_bytes(b"a"))
+    (folder / name).write_bytes(b"not loaded")
+    check = verify_checkpoint(folder)
+    assert not check.ok and name in (check.problem or "")
+
+
+def test_writer_error_leaves_no_target_and_no_partial_folder(tmp_path: Path) -> None:
+    def half_write(folder: Path) -> None:
+        (folder / "model.safetensors").write_bytes(b"half")
+        raise _Boom("killed")
+
+    with pytest.raises(_Boom):
+        write_checkpoint_atomically(tmp_path / "checkpoint-5", half_write)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_manifest_refuses_to_seal_a_folder_holding_a_pickle(tmp_path: Path) -> None:
+    def writes_pickle(folder: Path) -> None:
+        (folder / "training_args.bin").write_bytes(b"x")
+
+    with pytest.raises(CheckpointError, match="training_args.bin"):
+        write_checkpoint_atomically(tmp_path / "checkpoint-1", writes_pickle)
+    assert not (tmp_path / "checkpoint-1").exists()
+
+
+def test_explicit_resume_from_unverified_checkpoint_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "ckpt" / "checkpoint-2"
+    bad.mkdir(parents=True)
+    trainer = _make_trainer(tiny_model_dir, tmp_path / "ckpt")
+    with pytest.raises(CheckpointError, match="does not verify"):
+        trainer.train(resume_from_checkpoint=str(bad))
+    with pytest.raises(CheckpointError, match="no verified checkpoint"):
+        trainer.train(resume_from_checkpoint=True)
