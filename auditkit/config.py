@@ -130,8 +130,10 @@ class FairnessConfig(_Section):
     weight: float = Field(1.0, ge=0)
     epsilon: float = Field(0.05, ge=0, le=1)
     dual_lr: float = Field(0.05, gt=0)
+    momentum: float = Field(0.0, ge=0, lt=1, description="Decay of FairnessLoss running group sums (0 = batch only).")
     compare_baseline: bool = True
     min_group_size: int = Field(30, ge=1)
+    max_groups: int = Field(50, ge=2, description="A sensitive column with more distinct values is refused.")
     bootstrap: int = Field(1000, ge=0)
     confidence: float = Field(0.95, gt=0.5, lt=1)
     identity_terms: dict[str, list[str]] = Field(default_factory=dict)
@@ -157,6 +159,7 @@ class ScrubConfig(_Section):
     chunk_chars: int = Field(10_000, ge=500)
     chunk_overlap: int = Field(200, ge=0)
     residual_check: bool = True
+    residual_sample: float = Field(0.25, gt=0, le=1)
 
 
 class ExplainConfig(_Section):
@@ -222,6 +225,8 @@ class RunConfig(_Section):
         update["data"] = data
         if self.model.path is not None and not self.model.path.is_absolute():
             update["model"] = self.model.model_copy(update={"path": base / self.model.path})
+        if self.report.template_dir is not None and not self.report.template_dir.is_absolute():
+            update["report"] = self.report.model_copy(update={"template_dir": base / self.report.template_dir})
         if not self.output_dir.is_absolute():
             update["output_dir"] = base / self.output_dir
         if self.policy and not _looks_like_preset(self.policy) and not os.path.isabs(self.policy):

@@ -115,16 +115,37 @@ def _pad(encoded: Sequence[EncodedText], rows: Sequence[int], pad_id: int, devic
     return ids.to(device), mask.to(device), baseline.to(device)
 
 
+def _too_big(n_tokens: int, device: torch.device) -> ExplainError:
+    return ExplainError(
+        f"one example of {n_tokens} tokens does not fit in memory even one step at a time on {device.type}; "
+        "lower model.max_length or use explain.device: cpu"
+    )
+
+
+def _predict_rows(model: nn.Module, encoded: Sequence[EncodedText], rows: list[int], settings: EngineSettings, pad_id: int) -> np.ndarray:
+    try:
+        ids, mask, _ = _pad(encoded, rows, pad_id, settings.device)
+        with torch.no_grad(), _autocast(settings):
+            logits = model(input_ids=ids, attention_mask=mask).logits.float()
+        return torch.softmax(logits, dim=-1).cpu().numpy()
+    except Exception as exc:  # noqa: BLE001 - only memory errors are handled, others re-raised
+        if not is_oom(exc):
+            raise
+    if settings.device.type == "cuda":
+        torch.cuda.empty_cache()
+    if len(rows) == 1:
+        raise _too_big(len(encoded[rows[0]].ids), settings.device)
+    half = len(rows) // 2
+    return np.concatenate([_predict_rows(model, encoded, part, settings, pad_id) for part in (rows[:half], rows[half:])])
+
+
 def predict_proba(model: nn.Module, encoded: Sequence[EncodedText], settings: EngineSettings, pad_id: int) -> np.ndarray:
-    """Class probabilities ``(n, n_labels)`` for each encoded text (batched, no gradients)."""
+    """Class probabilities ``(n, n_labels)`` for each encoded text (batched, no gradients, halved on OOM)."""
     lengths = [len(e.ids) for e in encoded]
     n_labels = int(getattr(model.config, "num_labels", 2))
     out = np.zeros((len(encoded), n_labels), dtype=np.float64)
-    with torch.no_grad(), _autocast(settings):
-        for rows in _batches(lengths, range(len(encoded)), max(1, settings.batch_size * 4)):
-            ids, mask, _ = _pad(encoded, rows, pad_id, settings.device)
-            logits = model(input_ids=ids, attention_mask=mask).logits.float()
-            out[rows] = torch.softmax(logits, dim=-1).cpu().numpy()
+    for rows in _batches(lengths, range(len(encoded)), max(1, settings.batch_size * 4)):
+        out[rows] = _predict_rows(model, encoded, rows, settings, pad_id)
     return out
 
 
@@ -146,10 +167,7 @@ def _attribute_batch(
     if ibs > batch.size:
         return _attribute_batch(explainer, model, batch, n_steps, max(batch.size, ibs // 2), settings, report, precise)
     if batch.size == 1:
-        raise ExplainError(
-            f"one example of {int(batch.attention_mask.sum())} tokens does not fit in memory even one step at a "
-            f"time on {settings.device.type}; lower model.max_length or use explain.device: cpu"
-        )
+        raise _too_big(int(batch.attention_mask.sum()), settings.device)
     half = batch.size // 2
     parts = [batch.subset(torch.arange(0, half)), batch.subset(torch.arange(half, batch.size))]
     results = [_attribute_batch(explainer, model, p, n_steps, max(1, ibs // 2), settings, report, precise) for p in parts]

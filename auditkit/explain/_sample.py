@@ -1,9 +1,9 @@
 """Seeded sampling of the texts to explain, stratified by group and label.
 
 Each row gets a key ``(rank within its stratum + u) / stratum size`` from a
-seeded shuffle; taking the ``n`` smallest keys gives every stratum a share
-proportional to its size, and small strata their first row before large strata
-get more. The same seed always gives the same sample.
+seeded shuffle, minus 1 for the first row of each stratum; taking the ``n``
+smallest keys gives every stratum one row first, then shares proportional to
+stratum sizes. The same seed always gives the same sample.
 """
 
 from __future__ import annotations
@@ -47,6 +47,6 @@ def stratified_sample(frame: pd.DataFrame, n: int, *, by: Sequence[str], seed: i
         strata = pd.Series("", index=shuffled.index)
     rank = strata.groupby(strata).cumcount().to_numpy()
     size = strata.map(strata.value_counts()).to_numpy()
-    key = (rank + rng.random(len(shuffled))) / size
+    key = (rank + rng.random(len(shuffled))) / size - (rank == 0)  # every stratum's first row goes first
     chosen = shuffled.iloc[np.argsort(key, kind="stable")[:n]]
     return frame.loc[sorted(chosen.index, key=frame.index.get_loc)].reset_index(drop=True)

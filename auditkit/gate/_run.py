@@ -8,12 +8,13 @@ reports atomically. It returns the :class:`Verdict`; the caller turns
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditkit._io import atomic_write_bytes, atomic_write_json, atomic_write_text
+from auditkit._io import atomic_write_bytes
 from auditkit._logging import get_logger
 from auditkit.exceptions import UserInputError
 from auditkit.gate._checks import evaluate
@@ -41,22 +42,41 @@ class GateOutputs:
     step_summary: Path | None = None
 
 
+def _write(path: Path, data: bytes) -> Path:
+    try:
+        return atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise UserInputError(
+            f"cannot write gate report '{path.name}' ({exc.strerror or type(exc).__name__}); check that its folder is writable"
+        ) from None
+
+
 def write_outputs(verdict: Verdict, outputs: GateOutputs, *, scorecard_uri: str = "scorecard.json") -> list[Path]:
-    """Write every requested report; the step summary (``$GITHUB_STEP_SUMMARY``) is appended to, not replaced."""
+    """Write every requested report; the step summary (``$GITHUB_STEP_SUMMARY``) is appended to, not replaced.
+
+    Raises
+    ------
+    UserInputError
+        When a report path cannot be written (a folder, no permission).
+    """
     from auditkit import __version__
 
     written: list[Path] = []
     if outputs.junit is not None:
-        written.append(atomic_write_bytes(outputs.junit, junit_xml(verdict)))
+        written.append(_write(outputs.junit, junit_xml(verdict)))
     if outputs.sarif is not None:
-        written.append(atomic_write_text(outputs.sarif, sarif_json(verdict, scorecard_uri=scorecard_uri, tool_version=__version__)))
+        written.append(_write(outputs.sarif, sarif_json(verdict, scorecard_uri=scorecard_uri, tool_version=__version__).encode()))
     if outputs.markdown is not None:
-        written.append(atomic_write_text(outputs.markdown, markdown_summary(verdict)))
+        written.append(_write(outputs.markdown, markdown_summary(verdict).encode()))
     if outputs.verdict_json is not None:
-        written.append(atomic_write_json(outputs.verdict_json, verdict.to_json()))
+        text = json.dumps(verdict.to_json(), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+        written.append(_write(outputs.verdict_json, text.encode()))
     if outputs.step_summary is not None:
-        with open(outputs.step_summary, "a", encoding="utf-8") as handle:
-            handle.write(markdown_summary(verdict) + "\n")
+        try:
+            with open(outputs.step_summary, "a", encoding="utf-8") as handle:
+                handle.write(markdown_summary(verdict) + "\n")
+        except OSError as exc:
+            raise UserInputError(f"cannot append to $GITHUB_STEP_SUMMARY ({exc.strerror or type(exc).__name__})") from None
         written.append(outputs.step_summary)
     return written
 

@@ -92,6 +92,12 @@ class Verdict:
             status = "pass"
         return cls(status=status, exit_code=EXIT_CODES[status], policy=policy, outcomes=tuple(outcomes))
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Verdict:
+        """Rebuild a verdict from :meth:`to_json` output (e.g. ``gate/verdict.json``)."""
+        outcomes = tuple(RuleOutcome(**rule) for rule in data.get("rules", []))
+        return cls.from_outcomes(str(data.get("policy", "policy")), outcomes)
+
     def counts(self) -> dict[str, int]:
         """Number of outcomes per status (every status present, sorted keys)."""
         keys = ("fail", "inconclusive", "pass", "skipped", "warn")

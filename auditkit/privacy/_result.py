@@ -122,8 +122,8 @@ class PrivacyResult:
 
     @property
     def status(self) -> str:
-        """``failed`` when the sweep or the artifact checks failed, else ``ok``."""
-        parts = (self.canary_sweep, self.artifacts)
+        """``failed`` when the sweep, the membership probe or the artifact checks failed, else ``ok``."""
+        parts = (self.canary_sweep, self.membership, self.artifacts)
         return "failed" if any(p.get("status") == "failed" for p in parts) else "ok"
 
     def to_dict(self) -> dict[str, Any]:

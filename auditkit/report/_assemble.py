@@ -189,5 +189,8 @@ def assemble_scorecard(run_dir: str | Path, *, now: datetime | None = None) -> d
     }
     for name in ("performance", "fairness", "explanations", "policy"):
         doc[name] = _file_section(root, *SECTION_SOURCES[name], records)
+    device = doc["explanations"].get("device")
+    if doc["compute"]["status"] == "ok" and "device" not in doc["compute"] and isinstance(device, str):
+        doc["compute"]["device"] = device
     doc["compliance"] = compliance_section(doc)
     return doc

@@ -15,11 +15,12 @@ from auditkit.report._metrics import Metric
 
 __all__ = ["Bar", "BarChart", "HeatToken", "bar_chart", "heat_tokens"]
 
-_LABEL_W = 190
+_LABEL_W = 240
 _PLOT_W = 420
 _ROW_H = 22
 _TOP = 26
 _SERIES = ("s0", "s1", "s2", "s3")
+_FIXED_SERIES = {"shipped model": "s0", "before mitigation": "s1"}
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def bar_chart(
     scale = _PLOT_W / (hi - lo)
     zero = _LABEL_W + (0.0 - lo) * scale
     series_names = list(dict.fromkeys(series for _, series, _ in rows))
-    css = {name: _SERIES[i % len(_SERIES)] for i, name in enumerate(series_names)}
+    css = {name: _FIXED_SERIES.get(name, _SERIES[i % len(_SERIES)]) for i, name in enumerate(series_names)}
     bars = []
     for i, (label, series, metric) in enumerate(rows):
         y = _TOP + i * _ROW_H

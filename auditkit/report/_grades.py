@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from auditkit.report._metrics import Metric, as_metric, find_metric
+from auditkit.report._metrics import Metric, as_metric, find_metric, lookup
 
 __all__ = ["AREAS", "Grade", "grade_all", "overall_verdict"]
 
@@ -22,6 +22,7 @@ GAP_BANDS = ((0.05, "A"), (0.10, "B"), (0.20, "C"))
 RESIDUAL_OK, RESIDUAL_BAD = 0.001, 0.01
 MEMBERSHIP_OK, MEMBERSHIP_BAD = 0.55, 0.60
 RELIANCE_OK, RELIANCE_HIGH = 0.05, 0.15
+FOUR_FIFTHS = 0.8
 MEMORY_KEYS = ("peak_memory_mb", "peak_rss_mb", "cuda_peak_mb")
 _FAIRNESS_RESERVED = frozenset({"status", "reason", "baseline", "term_swap", "mitigation", "min_group_size"})
 
@@ -67,14 +68,14 @@ def _performance(doc: Mapping[str, Any]) -> Grade:
     return Grade("performance", "incomplete", "no macro_f1 or accuracy in the performance section")
 
 
-def _gaps(section: Mapping[str, Any]) -> list[tuple[str, Metric]]:
+def _gaps(section: Mapping[str, Any], suffixes: tuple[str, ...]) -> list[tuple[str, Metric]]:
     found: list[tuple[str, Metric]] = []
     for attr, content in section.items():
         if attr in _FAIRNESS_RESERVED or not isinstance(content, Mapping):
             continue
         for key, leaf in content.items():
             metric = as_metric(leaf)
-            if metric is not None and (key.endswith("_difference") or key.endswith("_gap")):
+            if metric is not None and key.endswith(suffixes):
                 found.append((f"{key} for {attr}", metric))
     return found
 
@@ -83,32 +84,39 @@ def _fairness(doc: Mapping[str, Any]) -> Grade:
     section = _section(doc, "fairness")
     if section is None:
         return Grade("fairness", "incomplete", _not_run(doc, "fairness"))
-    gaps = _gaps(section)
+    gaps, ratios = _gaps(section, ("_difference", "_gap")), _gaps(section, ("_ratio",))
     if not gaps:
         return Grade("fairness", "incomplete", "no group gap (*_difference) found in the fairness section")
-    undefined = [name for name, m in gaps if m.value is None]
+    undefined = [name for name, m in gaps + ratios if m.value is None]
     if undefined:
-        return Grade("fairness", "incomplete", f"gap undefined, so inconclusive: {undefined[0]}")
+        return Grade("fairness", "incomplete", f"undefined, so inconclusive: {undefined[0]}")
     name, worst = max(gaps, key=lambda item: abs(item[1].value or 0.0))
     size = abs(worst.value or 0.0)
     upper = max(abs(worst.ci_high), abs(worst.ci_low or 0.0)) if worst.ci_high is not None else size
     grade = next((g for bound, g in GAP_BANDS if size <= bound), "D")
     if grade == "A" and upper > GAP_BANDS[1][0]:
         grade = "B"
-    return Grade("fairness", grade, f"largest gap: {name} = {_fmt(worst)} (A ≤ 0.05 with CI ≤ 0.10, B ≤ 0.10, C ≤ 0.20)")
+    reason = f"largest gap: {name} = {_fmt(worst)} (A ≤ 0.05 with CI ≤ 0.10, B ≤ 0.10, C ≤ 0.20)"
+    low_name, lowest = min(ratios, key=lambda item: item[1].value or 0.0, default=("", None))
+    if lowest is not None and (lowest.value or 0.0) < FOUR_FIFTHS and grade in ("A", "B"):
+        grade, reason = "C", f"{reason}; {low_name} = {_fmt(lowest)} is below the four-fifths rule (0.8)"
+    return Grade("fairness", grade, reason)
 
 
 def _privacy(doc: Mapping[str, Any]) -> Grade:
-    section = _section(doc, "privacy")
+    # a privacy section is "failed" when a check found a leak; its figures still grade (D), never hide
+    raw = doc.get("privacy")
+    section = raw if isinstance(raw, Mapping) and raw.get("status") in ("ok", "failed") else None
     if section is None:
         return Grade("privacy", "incomplete", _not_run(doc, "privacy"))
-    residual = find_metric(section, "scrub.residual_rate", "scrub.residual.rate")
-    canary = find_metric(section, "canary_sweep.hits", "canaries.hits", "canary.hits")
+    residual = find_metric(section, "scrub.residual_entity_rate", "scrub.residual_rate", "scrub.residual.rate")
+    canary = find_metric(section, "canary_sweep.n_hits", "canary_sweep.hits", "canaries.hits")
     member = find_metric(section, "membership.auc", "membership.roc_auc", "membership_inference.auc")
     checks = {"scrub residual rate": residual, "canary hits": canary, "membership AUC": member}
     measured = {k: m for k, m in checks.items() if m is not None and m.value is not None}
     if not measured:
-        return Grade("privacy", "incomplete", "no scrub residual rate, canary sweep or membership AUC measured")
+        return Grade("privacy", "incomplete", _not_run(doc, "privacy") if section.get("status") == "failed"
+                     else "no scrub residual rate, canary sweep or membership AUC measured")
     detail = "; ".join(f"{k} = {_fmt(m)}" for k, m in measured.items())
     if (canary and (canary.value or 0) > 0) or (residual and (residual.value or 0) > RESIDUAL_BAD) or (
         member and (member.value or 0) > MEMBERSHIP_BAD
@@ -128,10 +136,11 @@ def _explainability(doc: Mapping[str, Any]) -> Grade:
         return Grade("explainability", "incomplete", _not_run(doc, "explanations"))
     comp = find_metric(section, "faithfulness.comprehensiveness")
     rand = find_metric(section, "faithfulness.random_comprehensiveness", "faithfulness.comprehensiveness_random")
-    reliance = find_metric(section, "sensitive_reliance.overall", "sensitive_token_reliance.overall", "sensitive_reliance")
+    reliance = find_metric(section, "sensitive_token_reliance", "sensitive_token_reliance.overall", "sensitive_reliance.overall")
     if comp is None or comp.value is None:
         return Grade("explainability", "C", "faithfulness not measured, so explanations are unchecked")
-    beats = rand is not None and rand.value is not None and comp.value > rand.value
+    stated = lookup(section, "faithfulness.beats_random")
+    beats = stated if isinstance(stated, bool) else (rand is not None and rand.value is not None and comp.value > rand.value)
     faith = f"comprehensiveness {_fmt(comp)} vs random {_fmt(rand) if rand else 'not measured'}"
     if not beats:
         return Grade("explainability", "C", f"explanations do not beat a random baseline: {faith}")

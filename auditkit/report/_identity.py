@@ -44,7 +44,7 @@ def _model_name(folder: Path) -> str:
             for key in keys:
                 value = data.get(key) if isinstance(data, dict) else None
                 if isinstance(value, str) and value:
-                    return Path(value).name or value
+                    return Path(value).name if Path(value).is_absolute() else value
     return folder.name
 
 

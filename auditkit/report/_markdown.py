@@ -27,6 +27,7 @@ _MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\u0085\x0b\x0c]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE]-?[0-9]+)?$")
+_SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 _PERF = (("accuracy", "Accuracy"), ("macro_f1", "Macro F1"), ("roc_auc", "ROC AUC"), ("ece", "Expected calibration error"))
 
@@ -73,7 +74,7 @@ def model_card_front_matter(doc: Mapping[str, Any]) -> str:
     """The YAML front matter block (between ``---`` lines) for the HF model card."""
     identity = doc.get("identity") if isinstance(doc.get("identity"), Mapping) else {}
     model = identity.get("model", {}) if isinstance(identity, Mapping) else {}
-    name = str(model.get("name") or "unidentified-model")
+    name = _SLUG.sub("-", str(model.get("name") or "unidentified-model")).strip("-") or "unidentified-model"
     meta: dict[str, Any] = {"library_name": "transformers", "pipeline_tag": "text-classification",
                             "tags": ["text-classification", "auditkit", "responsible-ai-audit"]}
     metrics = _metrics(doc)

@@ -15,7 +15,7 @@ from typing import Any
 
 __all__ = ["Metric", "as_metric", "find_metric", "iter_metrics", "lookup"]
 
-_METRIC_KEYS = frozenset({"value", "ci_low", "ci_high", "reason"})
+_METRIC_KEYS = frozenset({"value", "ci_low", "ci_high", "reason", "n"})  # "n": sample size some stages add
 _SKIP_KEYS = frozenset({"status", "reason"})
 
 

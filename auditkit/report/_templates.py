@@ -12,6 +12,7 @@ Markdown environment escapes every printed value for Markdown through its
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -38,7 +39,7 @@ def _check_user_folder(template_dir: Path) -> None:
             raise ReportError(f"template {file.name} is not UTF-8 text; save it as UTF-8") from None
         if _FORBIDDEN.search(text):
             raise ReportError(
-                f"template {file.name} turns escaping off ('autoescape false', '|safe' or Markup); "
+                f"template {file.name} turns escaping off (an autoescape block, the safe filter or Markup); "
                 "remove it: report templates always escape data"
             )
 
@@ -59,7 +60,20 @@ def _fmt(value: Any, digits: int = 3) -> str:
 
 
 def html_environment(template_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
-    """The HTML environment: sandboxed, ``autoescape=True`` always, no ``safe`` filter."""
+    """The HTML environment: sandboxed, ``autoescape=True`` always, no ``safe`` filter.
+
+    The shipped-templates environment is built once per process (compiled
+    templates are reused); a user folder gets a fresh, re-checked one.
+    """
+    return _builtin_html() if template_dir is None else _html(template_dir)
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_html() -> ImmutableSandboxedEnvironment:
+    return _html(None)
+
+
+def _html(template_dir: Path | None) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         loader=_loader(template_dir),
         autoescape=True,
@@ -74,6 +88,15 @@ def html_environment(template_dir: Path | None = None) -> ImmutableSandboxedEnvi
 
 def markdown_environment(escape: Callable[[Any], str], template_dir: Path | None = None) -> ImmutableSandboxedEnvironment:
     """The Markdown environment: sandboxed; ``escape`` is applied to every printed value."""
+    return _builtin_markdown(escape) if template_dir is None else _markdown(escape, template_dir)
+
+
+@functools.lru_cache(maxsize=2)
+def _builtin_markdown(escape: Callable[[Any], str]) -> ImmutableSandboxedEnvironment:
+    return _markdown(escape, None)
+
+
+def _markdown(escape: Callable[[Any], str], template_dir: Path | None) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         loader=_loader(template_dir),
         autoescape=False,  # Markdown is not HTML: every value goes through ``finalize=escape`` instead

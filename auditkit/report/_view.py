@@ -42,6 +42,10 @@ def _metric_rows(section: Any, *, prefix: str = "") -> list[dict[str, Any]]:
     return rows
 
 
+def _model_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda row: not str(row["path"]).startswith("model."))
+
+
 def _num(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.4g}"
 
@@ -59,6 +63,18 @@ def _facts(section: Any, *, prefix: str = "", depth: int = 2) -> list[tuple[str,
         elif isinstance(value, Mapping) and as_metric(value) is None:
             facts.extend(_facts(value, prefix=path, depth=depth - 1))
     return facts[:MAX_ROWS]
+
+
+def _flag(group: Mapping[str, Any]) -> str:
+    if not (group.get("flagged") or group.get("small")):
+        return ""
+    note = group.get("note")
+    return f"flagged: {note}" if isinstance(note, str) else "flagged: below the minimum group size"
+
+
+def _notes(section: Any) -> list[str]:
+    notes = section.get("notes") if isinstance(section, Mapping) else None
+    return [str(n) for n in notes[:50]] if isinstance(notes, list) else []
 
 
 def _groups(content: Any) -> dict[str, Mapping[str, Any]]:
@@ -107,11 +123,11 @@ def _fairness_view(section: Mapping[str, Any]) -> list[dict[str, Any]]:
         if attr in _RESERVED or not isinstance(content, Mapping):
             continue
         base = baseline.get(attr) if isinstance(baseline.get(attr), Mapping) else {}
-        group_rows = [{"group": name, "n": str(g.get("n", "—")), "flag": "small group" if g.get("small") else "",
+        group_rows = [{"group": name, "n": str(g.get("n", "—")), "flag": _flag(g),
                        "metrics": _metric_rows({k: v for k, v in g.items() if k != "n"})} for name, g in _groups(content).items()]
         charts = [c for c in (_gap_chart(attr, index, content, base), _group_chart(attr, index, content, base)) if c]
         gaps = {k: v for k, v in content.items() if k != "groups"}
-        attrs.append({"name": attr, "charts": charts, "gaps": _metric_rows(gaps),
+        attrs.append({"name": attr, "charts": charts, "gaps": _metric_rows(gaps), "notes": _notes(content),
                       "baseline_gaps": _metric_rows({k: v for k, v in base.items() if k != "groups"}), "groups": group_rows})
     return attrs
 
@@ -122,7 +138,8 @@ def _pairs(raw: Any) -> list[tuple[str, float]]:
     out = []
     for item in raw if isinstance(raw, list) else []:
         if isinstance(item, Mapping):
-            token, score = item.get("token"), item.get("importance", item.get("attribution", item.get("score")))
+            token = item.get("token", item.get("word"))
+            score = item.get("importance", item.get("attribution", item.get("score")))
         elif isinstance(item, (list, tuple)) and len(item) == 2:
             token, score = item
         else:
@@ -134,7 +151,7 @@ def _pairs(raw: Any) -> list[tuple[str, float]]:
 
 
 def _example(item: Mapping[str, Any]) -> dict[str, Any] | None:
-    tokens, scores = item.get("tokens"), item.get("attributions")
+    tokens, scores = item.get("tokens", item.get("words")), item.get("attributions")
     if isinstance(tokens, list) and tokens and not isinstance(tokens[0], str):
         pairs = _pairs(tokens)
         tokens, scores = [t for t, _ in pairs], [s for _, s in pairs]
@@ -143,7 +160,8 @@ def _example(item: Mapping[str, Any]) -> dict[str, Any] | None:
     clean = [(str(t), float(s)) for t, s in zip(tokens, scores) if isinstance(s, (int, float)) and not isinstance(s, bool)]
     heat = heat_tokens([t for t, _ in clean], [s for _, s in clean])
     top = sorted(heat, key=lambda h: -abs(h.score))[:5]
-    meta = {k: str(item[k]) for k in ("id", "group", "label", "predicted", "rule") if item.get(k) is not None}
+    keys = ("id", "attribute", "group", "label", "true_label", "predicted", "predicted_label", "confidence", "correct", "rule")
+    meta = {k: str(item[k]) for k in keys if item.get(k) is not None}
     return {"tokens": heat, "top": top, "meta": meta}
 
 
@@ -154,9 +172,12 @@ def _explain_view(section: Mapping[str, Any]) -> dict[str, Any]:
         rows = [(tok, "importance", Metric(score)) for tok, score in pairs[:15]]
         chart = bar_chart("chart-top-tokens", "Top tokens by attribution", "Mean attribution of the most important tokens", rows)
     raw = section.get("examples")
-    examples = [e for e in (_example(i) for i in (raw if isinstance(raw, list) else [])[:MAX_EXAMPLES] if isinstance(i, Mapping)) if e]
+    rule = raw.get("rule") if isinstance(raw, Mapping) else None
+    items = raw.get("items") if isinstance(raw, Mapping) else raw
+    examples = [e for e in (_example(i) for i in (items if isinstance(items, list) else [])[:MAX_EXAMPLES] if isinstance(i, Mapping)) if e]
     rest = {k: v for k, v in section.items() if k not in ("examples", "top_tokens")}
-    return {"chart": chart, "examples": examples, "metrics": _metric_rows(rest)}
+    return {"chart": chart, "examples": examples, "rule": str(rule) if isinstance(rule, str) else "",
+            "metrics": _metric_rows(rest), "notes": _notes(section)}
 
 
 def _policy_rules(section: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -175,6 +196,16 @@ def _policy_rules(section: Mapping[str, Any]) -> list[dict[str, str]]:
             "message": str(rule.get("message", rule.get("reason", ""))),
         })
     return sorted(rows, key=lambda r: (r["status"] in ("PASS", "PASSED"), r["id"]))
+
+
+def _privacy_view(section: Any) -> dict[str, Any]:
+    """Privacy content is shown when ok, and also when ``failed`` because a check found a leak."""
+    if not isinstance(section, Mapping) or section.get("status") not in ("ok", "failed"):
+        return {}
+    rows = _metric_rows(section)
+    if not rows and section.get("status") == "failed":
+        return {}
+    return {"metrics": rows, "facts": _facts(section), "notes": _notes(section)}
 
 
 def _compute_view(section: Mapping[str, Any]) -> dict[str, Any]:
@@ -212,10 +243,11 @@ def build_view(doc: Mapping[str, Any]) -> dict[str, Any]:
         "status": {name: (s.get("status", "not_run"), s.get("reason") or "") for name, s in sections.items() if isinstance(s, Mapping)},
         "identity": {"model": model, "baseline": identity.get("baseline_model", {}) if identity else {},
                      "data": identity.get("data", {}) if identity else {}},
-        "performance": _metric_rows(sections["performance"]) if ok["performance"] else [],
+        "performance": _model_first(_metric_rows(sections["performance"])) if ok["performance"] else [],
         "fairness": _fairness_view(sections["fairness"]) if ok["fairness"] else [],
         "term_swap": _metric_rows(sections["fairness"].get("term_swap")) if ok["fairness"] else [],
-        "privacy": {"metrics": _metric_rows(sections["privacy"]), "facts": _facts(sections["privacy"])} if ok["privacy"] else {},
+        "fairness_notes": _notes(sections["fairness"]) if ok["fairness"] else [],
+        "privacy": _privacy_view(sections["privacy"]),
         "explanations": _explain_view(sections["explanations"]) if ok["explanations"] else {},
         "compute": _compute_view(sections["compute"]) if ok["compute"] else {},
         "policy_rules": _policy_rules(sections["policy"]) if ok["policy"] else [],

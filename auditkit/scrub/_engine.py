@@ -22,6 +22,7 @@ from auditkit._logging import get_logger
 from auditkit._offline import force_offline, offline_tldextract
 from auditkit.config import ScrubConfig
 from auditkit.exceptions import ConfigError
+from auditkit.scrub._context import WindowContextEnhancer
 from auditkit.scrub._normalize import deshout, normalize
 from auditkit.scrub._postprocess import expand_names, is_date_like, name_mentions
 from auditkit.scrub._recognizers import default_recognizers
@@ -31,10 +32,13 @@ __all__ = ["DEFAULT_ENTITIES", "Detection", "DetectionEngine", "RowFailure"]
 _log = get_logger(__name__)
 
 DEFAULT_ENTITIES: tuple[str, ...] = (
-    "AGE", "CREDIT_CARD", "DATE_TIME", "EMAIL_ADDRESS", "IBAN_CODE", "IP_ADDRESS", "LOCATION",
+    "AGE", "CREDIT_CARD", "DATE_TIME", "EMAIL_ADDRESS", "IBAN_CODE", "ID_NUMBER", "IP_ADDRESS", "LOCATION",
     "MEDICAL_LICENSE", "MRN", "PERSON", "PHONE_NUMBER", "POSTAL_CODE", "STREET_ADDRESS",
-    "UK_NHS", "URL", "US_BANK_NUMBER", "US_ITIN", "US_PASSPORT", "US_SSN",
+    "UK_NHS", "URL", "US_ITIN", "US_SSN",
 )
+# Presidio recognisers auditkit replaces with faster ones of its own (phonenumbers
+# matching, a 1,500-TLD URL regex and a 20-pattern date set dominate the run time).
+_REPLACED = ("PhoneRecognizer", "UrlRecognizer", "DateRecognizer")
 _NER_MAP = {
     "PER": "PERSON", "PERSON": "PERSON", "NORP": "NRP", "FAC": "LOCATION", "LOC": "LOCATION",
     "GPE": "LOCATION", "ORG": "ORGANIZATION", "DATE": "DATE_TIME", "TIME": "DATE_TIME",
@@ -162,6 +166,8 @@ class DetectionEngine:
         self._nlp_engine = nlp_engine
         registry = RecognizerRegistry(supported_languages=[config.language])
         registry.load_predefined_recognizers(nlp_engine=nlp_engine, languages=[config.language])
+        for name in _REPLACED:
+            registry.remove_recognizer(name)
         for recognizer in default_recognizers():
             registry.add_recognizer(recognizer)
         entities = list(config.entities or DEFAULT_ENTITIES)
@@ -181,7 +187,10 @@ class DetectionEngine:
                     recognizer.context = list(recognizer.context or []) + list(words)
             _guard(recognizer, self.deadline)
         self.analyzer = AnalyzerEngine(
-            registry=registry, nlp_engine=nlp_engine, supported_languages=[config.language]
+            registry=registry,
+            nlp_engine=nlp_engine,
+            supported_languages=[config.language],
+            context_aware_enhancer=WindowContextEnhancer(),
         )
         self._check_entities()
         _log.debug("scrub engine ready: %d recognisers, %d entity types", len(registry.recognizers), len(self.entities))
@@ -255,9 +264,19 @@ class DetectionEngine:
             mapped.append(Detection(det.entity, start, end, det.score))
         return mapped
 
+    def _artifacts(self, doc: Any) -> Any:
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        ents = list(doc.ents)
+        scores = [self._nlp_engine.ner_model_configuration.default_score] * len(ents)
+        ents, scores = self._nlp_engine._get_updated_entities(ents, scores)
+        return NlpArtifacts(
+            entities=ents, tokens=doc, tokens_indices=[], lemmas=[], nlp_engine=self._nlp_engine,
+            language=self.config.language, scores=scores,
+        )
+
     def _analyze_chunk(self, chunk: str, offset: int, doc: Any) -> list[Detection]:
-        artifacts = self._nlp_engine._doc_to_nlp_artifact(doc, self.config.language)
-        artifacts.lemmas = [token.lower_ for token in doc]
+        artifacts = self._artifacts(doc)
         results = self.analyzer.analyze(
             chunk,
             language=self.config.language,

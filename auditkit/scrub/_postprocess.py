@@ -17,8 +17,11 @@ from typing import TypeVar
 __all__ = ["expand_names", "is_date_like", "name_mentions"]
 
 _D = TypeVar("_D")
-_CAP_WORD = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?"
-_RIGHT = re.compile(rf"[ \t]+({_CAP_WORD})")
+_UP = "A-ZÀ-ÖØ-Þ"
+_LO = "a-zß-öø-ÿĀ-ž'’"
+_CAP_WORD = rf"[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?"
+_PARTICLES = r"(?:(?:van|von|de|der|den|del|della|da|di|le|la|du|dos|das|bin|al|ten|ter|zu)[ \t]+){0,3}"
+_RIGHT = re.compile(rf"[ \t]+{_PARTICLES}({_CAP_WORD})")
 _LEFT = re.compile(rf"({_CAP_WORD})[ \t]+$")
 _DATE_LIKE = re.compile(
     r"\d{1,4}[/.-]\d|\b(?:1[89]|20)\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d"

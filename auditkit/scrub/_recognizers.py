@@ -11,7 +11,7 @@ and names introduced by a title or a cue word.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
@@ -20,35 +20,17 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 __all__ = ["RegexRecognizer", "RegexRule", "default_recognizers"]
 
 _I = re.IGNORECASE
-_SUFFIX = (
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl"
-    r"|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Crescent|Cres"
-    r"|Close|Alley|Row|Walk|Plaza|Path|Pike|Mews|Gardens|Grove|Hill|Park|Green|Vale|View|Rise"
-    r"|Heights|Junction|Crossing|Creek|Ridge|Point|Station|Meadows?|Manor|Fork|Ports?|Islands?"
-    r"|Springs?|Estates?|Hollow|Harbor|Landing|Mill|Pass|Valley|Shoal|Spur|Summit|Villages?"
-    r"|Ville|Wells?|Ways|Route|Rte|Expressway|Freeway|Turnpike|Causeway|Court|Courts|Cove)"
-)
-_UNIT = r"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|#)\.?\s*#?\s*[\w-]{1,6})?"
-_CAP = r"[A-Z][A-Za-z'’.-]+"
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĖĘĚĞĠĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŜŞŠŢŤŪŮŰŲŹŻŽ"
+_LO = "a-zß-öø-ÿĀ-ž'’"
+_CAP = rf"[{_UP}][{_UP}{_LO}.-]+"
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-_STATES = (
-    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ"
-    "|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|AS|GU|MP|PR|VI|FM|MH|PW|AA|AE|AP"
 )
 _TLD = (
     r"(?:com|org|net|edu|gov|mil|int|info|biz|io|co|uk|us|ca|de|fr|es|it|nl|be|ch|at|au|nz|ie"
     r"|jp|cn|in|br|ru|se|no|dk|fi|pl|pt|eu|me|tv|ly|app|dev|health|med|care|clinic|hospital)"
 )
-_NAME_CUES = (
-    r"(?:patient|pt|name|named|called|mr|mrs|ms|miss|mx|dr|prof|nurse|rn|md|son|daughter|wife"
-    r"|husband|mother|father|brother|sister|spouse|partner|guardian|caregiver|contact|dear|signed"
-    r"|by|attending|physician|surgeon|referred|from|to|cc|with|seen|discharged|admitted)"
-)
-
-
 @dataclass(frozen=True)
 class RegexRule:
     """One pattern of a :class:`RegexRecognizer`.
@@ -65,6 +47,9 @@ class RegexRule:
         Capture group holding the identifier (0: the whole match).
     flags:
         ``re`` flags.
+    check:
+        Optional validator of the matched value (e.g. a checksum); a failing
+        match is dropped.
     """
 
     name: str
@@ -72,6 +57,7 @@ class RegexRule:
     score: float
     group: int = 0
     flags: int = 0
+    check: Callable[[str], bool] | None = None
 
 
 class RegexRecognizer(EntityRecognizer):
@@ -108,7 +94,7 @@ class RegexRecognizer(EntityRecognizer):
         for rule, pattern in zip(self._rules, self._compiled, strict=True):
             for match in pattern.finditer(text):
                 start, end = match.span(rule.group)
-                if end <= start:
+                if end <= start or (rule.check is not None and not rule.check(text[start:end])):
                     continue
                 explanation = AnalysisExplanation(
                     recognizer=self.name, original_score=rule.score, pattern_name=rule.name
@@ -127,61 +113,6 @@ class RegexRecognizer(EntityRecognizer):
                     )
                 )
         return results
-
-
-def _address() -> RegexRecognizer:
-    us = rf"\b\d{{1,6}}[A-Za-z]?(?:-\d{{1,4}})?\s+(?:[NSEW]\.?\s+)?(?:{_CAP}\s+){{0,4}}{_SUFFIX}\b\.?{_UNIT}"
-    lines = (
-        r"(?:[ \t]*(?:,|\n)[ \t]*(?:[A-Z][\w'’.-]*[ \t]*){1,4}(?:,[ \t]*)?(?:[A-Z]{2}[ \t]+)?\d{5}(?:-\d{4})?"
-        r"|(?-i:,[ \t]*[A-Z][a-z'’-]+(?:[ \t][A-Z][a-z'’-]+)?\b(?:,[ \t]*[A-Z]{2}\b)?))?"
-    )
-    euro_num_first = (
-        r"\b\d{1,4}(?:\s?(?:bis|ter|[a-z]))?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|place|allée|impasse"
-        r"|quai|route|cours|via|viale|piazza|corso|calle|avenida|paseo|plaza|rua|travessa)\s+"
-        r"(?:(?:de|du|des|la|le|les|del|della|di|da|do|dos|das)\s+|l['’]|d['’])*[\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
-    )
-    euro_name_first = (
-        r"\b(?:rue|avenue|boulevard|chemin|place|allée|impasse|quai|via|viale|piazza|corso|calle|avenida"
-        r"|paseo|plaza|rua|travessa|carrer|ronda|camino|plazuela|vía)\s+"
-        r"(?:(?:de|du|des|la|le|les|del|della|di|da|do|dos|das|las|los)\s+|l['’]|d['’])*[\w'’-]+"
-        r"(?:\s+[A-Z][\w'’-]+){0,3},?\s*(?:n[.ºo°]\s*)?\d{1,4}\b(?:,?\s*\d{1,2}º\s*[A-Za-z]?)?"
-    )
-    german = (
-        r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|steig|pfad"
-        r"|gracht|laan|straat|plein|kade|dreef|singel)\s+\d{1,4}(?:\s?[a-z])?\b"
-        r"|\b(?:[A-ZÄÖÜ][\wäöüß-]+\s+)(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse|Ring)\s+\d{1,4}[a-z]?\b"
-    )
-    po_box = r"\b(?:P\.?\s?O\.?\s*Box|Postfach|Box)\s+\d{1,6}\b"
-    military = r"\b(?:USNS|USNV|USS|USCGC|PSC|Unit)\s+[\w ]{1,30}?,?\s*(?:Box\s+\d{3,5})?\b(?=\s*\n?\s*(?:FPO|APO|DPO)\b)|\b(?:FPO|APO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b"
-    return RegexRecognizer(
-        "STREET_ADDRESS",
-        [
-            RegexRule("us_street", us + lines, 0.6, flags=_I),
-            RegexRule("euro_number_first", euro_num_first, 0.6, flags=_I),
-            RegexRule("euro_name_first", euro_name_first, 0.6, flags=_I),
-            RegexRule("germanic", german, 0.6),
-            RegexRule("po_box", po_box, 0.6, flags=_I),
-            RegexRule("military", military, 0.6),
-        ],
-        context=["address", "lives", "resides", "street", "home", "addr"],
-    )
-
-
-def _postal() -> RegexRecognizer:
-    return RegexRecognizer(
-        "POSTAL_CODE",
-        [
-            RegexRule("us_state_zip", rf"\b(?:{_STATES})\s+(\d{{5}}(?:-\d{{4}})?)\b", 0.7, group=1),
-            RegexRule("zip_plus4", r"\b\d{5}-\d{4}\b", 0.6),
-            RegexRule("uk", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", 0.6),
-            RegexRule("canada", r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b", 0.6),
-            RegexRule("netherlands", r"\b\d{4}\s?[A-Z]{2}\b(?=\s+[A-Z][a-z])", 0.5),
-            RegexRule("code_then_city", r"\b(?:[A-Z]{1,2}-)?\d{4,5}[ \t]+[A-ZÀ-Ý][a-zà-ÿ'’-]{2,}(?:[ \t-](?:sur|am|an|de|del|la|le)?[ \t-]?[A-ZÀ-Ý][a-zà-ÿ'’-]{2,})?", 0.5),
-            RegexRule("city_then_code", r"(?<=[a-z],)\s*(\d{5})\b|(?<=[a-z]), (\d{5})(?=\s*$)", 0.5),
-            RegexRule("bare_zip", r"\b\d{5}\b", 0.2),
-        ],
-        context=["zip", "zipcode", "postal", "postcode", "code", "cp", "plz"],
-    )
 
 
 def _mrn() -> RegexRecognizer:
@@ -243,21 +174,26 @@ def _phone() -> RegexRecognizer:
     return RegexRecognizer(
         "PHONE_NUMBER",
         [
-            RegexRule("nanp", rf"(?<![\w/.-])(?:(?:\+?1|001)[\s.-]?)?\(?\d{{3}}\)?[\s.-]?\d{{3}}[\s.-]\d{{4}}{ext}(?![\w/-])", 0.7, flags=_I),
+            RegexRule("nanp", rf"(?<![\w/.-])(?:(?:\+?1|001)[\s.-]?)?\(?\d{{3}}\)?[\s.-]?\d{{3}}[\s.-]\d{{4}}{ext}(?![\w/-]|\.\d)", 0.7, flags=_I),
             RegexRule("nanp_plain", rf"(?<![\w/.-])\(\d{{3}}\)\d{{3}}-?\d{{4}}{ext}", 0.7, flags=_I),
-            RegexRule("international", rf"(?<![\w/])(?:\+|00)\d{{1,3}}[\s.-]?(?:\(0\)\s?)?\(?\d{{1,5}}\)?(?:[\s.-]?\d{{2,5}}){{1,5}}{ext}(?![\w/-])", 0.7, flags=_I),
-            RegexRule("trunk_zero", r"(?<![\w/.-])\(?0\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,5}(?![\w/.-])", 0.45),
-            RegexRule("nanp_digits", r"(?<![\w/.-])\d{10}(?![\w/.-])", 0.3),
+            RegexRule("international", rf"(?<![\w/])(?:\+|00)\d{{1,3}}[\s.-]?(?:\(0\)\s?)?\(?\d{{1,5}}\)?(?:[\s.-]?\d{{2,5}}){{1,5}}{ext}(?![\w/-]|\.\d)", 0.7, flags=_I),
+            RegexRule("trunk_zero", r"(?<![\w/.-])\(?0\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,5}(?![\w/-]|\.\d)", 0.45),
+            RegexRule("nanp_digits", r"(?<![\w/.-])\d{10}(?![\w/-]|\.\d)", 0.3),
         ],
         context=["phone", "tel", "telephone", "call", "cell", "mobile", "fax", "contact", "number"],
     )
 
 
 def _person() -> RegexRecognizer:
-    name = rf"([A-Z][a-z'’-]+(?:[ \t]+(?:[A-Z]\.|[A-Z][a-z'’-]+|(?:van|von|de|del|da|di|le|la|du|bin|al)[ \t]+[A-Z][a-z'’-]+)){{0,3}})"
+    word = rf"[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?"
+    particle = r"(?:van|von|de|der|den|del|della|da|di|le|la|du|dos|das|bin|al|el|ten|ter|zu|af)"
+    name = rf"({word}(?:[ \t]+(?:[A-Z]\.|{word}|(?:{particle}[ \t]+){{1,3}}{word})){{0,3}})"
     titled = rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sr|Sra|Mme|Mlle|Herr|Frau|Sig|Rev|Capt|Sgt|Nurse)\.?[ \t]+{name}"
     cued = rf"(?i:\b(?:patient|pt|name|named|called|signed|attending|physician|nurse|contact|dear|cc|spouse|wife|husband|son|daughter|mother|father|guardian|caregiver)\b\.?[ \t]*[:,-]?[ \t]*(?:is[ \t]+)?){name}"
     before_age = rf"\b{name[1:-1]}(?=,?[ \t]*\(?\d{{1,3}}(?:[ \t]|-)?(?:years?|yrs?|y/?o)\b)"
+    two_plus = rf"({word}(?:[ \t]+(?:[A-Z]\.|(?:{particle}[ \t]+){{0,3}}{word})){{1,3}})"
+    linked = rf"(?i:\b(?:to|for|with|holder|customer|client|hi|hello|dear|and|from|by|contact|emergency\s+contact|name|guardian)\b[ \t]*[:,]?[ \t]+){two_plus}"
+    caps_pair = r"\b((?:[A-Z]{2,}[ \t]+){1,2}[A-Z]{2,})\b(?=[ \t]+[a-z])"
     led = rf"(?i:\b(?:caller(?:[ \t]+is)?|(?:note|visit|letter|message|referral|appointment|results|prescription|consult)[ \t]+(?:for|from|to))[ \t]+){name}"
     caps = r"(?i:\b(?:patient|pt|name|mr|mrs|ms|dr)\b\.?[ \t]*:?[ \t]*)([A-Z]{2,}(?:[ \t]+[A-Z]{2,}){1,2})\b"
     return RegexRecognizer(
@@ -268,7 +204,50 @@ def _person() -> RegexRecognizer:
             RegexRule("all_caps_cued", caps, 0.7, group=1),
             RegexRule("before_age", before_age, 0.6),
             RegexRule("led", led, 0.6, group=1),
+            RegexRule("linked_full_name", linked, 0.5, group=1),
+            RegexRule("caps_pair", caps_pair, 0.4, group=1),
         ],
+    )
+
+
+def luhn_ok(value: str) -> bool:
+    """Whether the digits of ``value`` pass the Luhn checksum (card numbers)."""
+    digits = [int(c) for c in value if c.isdigit()]
+    if not 12 <= len(digits) <= 19:
+        return False
+    total = 0
+    for i, digit in enumerate(reversed(digits)):
+        if i % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def _card() -> RegexRecognizer:
+    return RegexRecognizer(
+        "CREDIT_CARD",
+        [RegexRule("luhn", r"(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w-]|\.\d)", 0.9, check=luhn_ok)],
+        context=["card", "credit", "visa", "mastercard", "amex", "paid"],
+    )
+
+
+def _long_number() -> RegexRecognizer:
+    return RegexRecognizer(
+        "ID_NUMBER",
+        [
+            RegexRule("digit_run", r"(?<![\w.,/-])\d(?:[ -]?\d){8,24}(?![\w-]|[.,]\d)", 0.4),
+            RegexRule(
+                "cued_id",
+                r"(?i:\b(?:SSN|SIN|NINO|NI\s+number|national\s+(?:insurance|id(?:entity)?)(?:\s+(?:number|no\.?))?|"
+                r"social\s+security(?:\s+(?:number|no\.?|#))?|tax\s+(?:id|number|file\s+number)|TFN|BSN|NIF|NIE|DNI|"
+                r"codice\s+fiscale|passport(?:\s+(?:number|no\.?))?|licen[cs]e\s+(?:number|no\.?)|id\s+(?:number|no\.?)|"
+                r"insurance\s+(?:id|number|no\.?)|member\s+(?:id|number))\b\s*[:#]?\s*(?:is\s+)?)"
+                r"([A-Z0-9](?:[A-Z0-9]|[ .-](?=[A-Z0-9])){4,24})\b",
+                0.85,
+                group=1,
+            ),
+        ],
+        context=["account", "acct", "number", "id", "card", "policy", "member"],
     )
 
 
@@ -292,4 +271,9 @@ def default_recognizers() -> list[RegexRecognizer]:
         Street addresses, postal codes, MRNs, dates, ages over 89, URLs and
         domains, extra phone formats, cued names and dashed SSNs.
     """
-    return [_address(), _postal(), _mrn(), _date(), _age(), _domain(), _phone(), _person(), _ssn()]
+    from auditkit.scrub._addresses import address_recognizers
+
+    return [
+        *address_recognizers(), _mrn(), _date(), _age(), _domain(), _phone(), _person(), _ssn(),
+        _card(), _long_number(),
+    ]

@@ -9,6 +9,7 @@ through: it comes back withheld, with a reason, for the quarantine list.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import multiprocessing as mp
 import sys
@@ -22,7 +23,7 @@ from auditkit._logging import get_logger
 from auditkit.config import ScrubConfig
 from auditkit.exceptions import ScrubError
 from auditkit.scrub._engine import DetectionEngine, RowFailure
-from auditkit.scrub._operators import Operator, OperatorName, Span, apply_operator, load_key
+from auditkit.scrub._operators import Operator, OperatorName, Span, apply_operator, load_key, merge_spans
 from auditkit.scrub._summary import QuarantineRecord, ScrubSummary
 
 __all__ = ["CellResult", "Scrubber"]
@@ -43,7 +44,7 @@ class CellResult:
     entities:
         Replaced identifiers per entity type.
     residual:
-        Identifiers the residual pass still found.
+        Identifiers the residual pass still found; ``None`` when this cell was not re-scanned.
     failure:
         Why the cell was withheld (no text in it); ``None`` when it was scrubbed.
     """
@@ -52,7 +53,7 @@ class CellResult:
     column: str
     text: str | None
     entities: dict[str, int] = field(default_factory=dict)
-    residual: int = 0
+    residual: int | None = None
     failure: str | None = None
 
 
@@ -82,27 +83,34 @@ def _process(engine: DetectionEngine, operator: Operator, cells: list[tuple[str,
         if isinstance(detections, RowFailure):
             outputs[index] = (None, {}, detections.reason)
             continue
-        spans = [Span(d.entity, d.start, d.end, d.score) for d in detections]
-        from auditkit.scrub._operators import merge_spans
-
-        merged = merge_spans(spans)
+        merged = merge_spans([Span(d.entity, d.start, d.end, d.score) for d in detections])
         outputs[index] = (apply_operator(text, merged, operator), dict(Counter(s.entity for s in merged)), None)
-    residual = _residual(engine, outputs)
+    residual = _residual(engine, outputs, [f"{row_id}\x00{column}" for row_id, column, _ in cells])
     results = []
     for i, (row_id, column, _) in enumerate(cells):
         text, fail = coerced[i]
         if i in outputs:
             out, counts, reason = outputs[i]
-            results.append(CellResult(row_id, column, out, counts, residual.get(i, 0), reason))
+            results.append(CellResult(row_id, column, out, counts, residual.get(i), reason))
         else:
             results.append(CellResult(row_id, column, text if fail is None else None, failure=fail))
     return results
 
 
-def _residual(engine: DetectionEngine, outputs: dict[int, tuple[str | None, dict[str, int], str | None]]) -> dict[int, int]:
+def _sampled(row_id: str, fraction: float) -> bool:
+    """Stable choice of the rows the residual pass re-scans (by a hash of the id)."""
+    if fraction >= 1.0:
+        return True
+    digest = hashlib.blake2b(row_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64 < fraction
+
+
+def _residual(
+    engine: DetectionEngine, outputs: dict[int, tuple[str | None, dict[str, int], str | None]], ids: list[str]
+) -> dict[int, int]:
     if not engine.config.residual_check:
         return {}
-    keys = [i for i, (out, _, _) in outputs.items() if out]
+    keys = [i for i, (out, _, _) in outputs.items() if out and _sampled(ids[i], engine.config.residual_sample)]
     found = engine.detect_many([outputs[i][0] or "" for i in keys])
     return {i: (len(d) if not isinstance(d, RowFailure) else 1) for i, d in zip(keys, found, strict=True)}
 
@@ -114,6 +122,11 @@ def _init_worker(config: ScrubConfig, operator: OperatorName) -> None:
     key = load_key(config.key_env) if operator in ("hash", "pseudonymize") else None
     _WORKER["engine"] = DetectionEngine(config)
     _WORKER["operator"] = Operator(operator, key=key)
+
+
+def _adopt(engine: DetectionEngine, operator: Operator) -> None:
+    _WORKER["engine"] = engine
+    _WORKER["operator"] = operator
 
 
 def _work(cells: list[tuple[str, str, Any]]) -> list[CellResult]:
@@ -210,9 +223,15 @@ class Scrubber:
             for batch in batches:
                 yield _process(self.engine, self._operator, batch)
             return
-        methods = mp.get_all_start_methods()
-        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-        with ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.config, self.operator_name)) as pool:
+        if "fork" in mp.get_all_start_methods():
+            # Forked workers inherit the loaded engine (no model load per worker); the
+            # key stays in memory and is never pickled or written.
+            ctx = mp.get_context("fork")
+            init: Any = (_adopt, (self.engine, self._operator))
+        else:
+            ctx = mp.get_context("spawn")
+            init = (_init_worker, (self.config, self.operator_name))
+        with ctx.Pool(self.workers, initializer=init[0], initargs=init[1]) as pool:
             pending: deque[Any] = deque()
             for batch in batches:
                 pending.append(pool.apply_async(_work, (batch,)))
@@ -231,6 +250,7 @@ class Scrubber:
         touched: set[str] = set()
         quarantined: set[str] = set()
         entities: Counter[str] = Counter()
+        checked_entities = 0
         for res in results:
             summary.cells_total += 1
             column = summary.entities_by_column.setdefault(res.column, {})
@@ -241,13 +261,18 @@ class Scrubber:
                 touched.add(res.row_id)
             if res.failure is not None:
                 quarantined.add(res.row_id)
-            summary.residual_entities += res.residual
+            if res.residual is not None:
+                summary.residual_cells_checked += 1
+                summary.residual_entities += res.residual
+                checked_entities += sum(res.entities.values())
         summary.entities = dict(entities)
         summary.rows_touched, summary.rows_quarantined = len(touched), len(quarantined)
-        if self.config.residual_check:
-            summary.residual_entity_rate = summary.residual_entities / max(sum(entities.values()), 1)
-        else:
+        if not self.config.residual_check:
             summary.residual_reason = "residual pass disabled (scrub.residual_check is false)"
+        elif summary.residual_cells_checked == 0:
+            summary.residual_reason = "no scrubbed cell was selected for the residual pass"
+        else:
+            summary.residual_entity_rate = summary.residual_entities / max(checked_entities, 1)
         summary.docs_per_second = round(summary.cells_total / seconds, 2) if seconds > 0 else None
         _log.info("scrubbed %d cells: %d rows touched, %d quarantined", summary.cells_total, summary.rows_touched, summary.rows_quarantined)
         return summary

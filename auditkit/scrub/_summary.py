@@ -37,11 +37,14 @@ class ScrubSummary(BaseModel):
         Replaced identifiers per entity type.
     entities_by_column:
         The same counts per text column.
+    residual_cells_checked:
+        Scrubbed cells the residual pass re-analysed (a stable sample of
+        ``scrub.residual_sample`` of them, chosen by a hash of row id and column).
     residual_entities:
-        Identifiers the residual pass still found in the scrubbed text.
+        Identifiers the residual pass still found in those cells.
     residual_entity_rate:
-        ``residual_entities / max(entities found, 1)``; ``None`` when the residual
-        pass was off (``residual_reason`` says so).
+        ``residual_entities / max(entities replaced in the checked cells, 1)``;
+        ``None`` when no cell was re-scanned (``residual_reason`` says why).
     docs_per_second, seconds:
         Throughput of the run (cells per second) and its wall time.
     operator, model, language, score_threshold, workers:
@@ -56,6 +59,7 @@ class ScrubSummary(BaseModel):
     cells_total: int = 0
     entities: dict[str, int] = Field(default_factory=dict)
     entities_by_column: dict[str, dict[str, int]] = Field(default_factory=dict)
+    residual_cells_checked: int = 0
     residual_entities: int = 0
     residual_entity_rate: float | None = None
     residual_reason: str | None = None

@@ -12,11 +12,12 @@ unlisted file, or a forbidden pickle (``training_args.bin``,
 
 :class:`AtomicCheckpointMixin` plugs this into a ``transformers.Trainer``
 subclass: it overrides ``_save_checkpoint`` (atomic + manifest), ``_save``
-(never writes the ``training_args.bin`` pickle) and ``train`` (resume only
-from a verified checkpoint). The remaining torch files of a checkpoint
-(``optimizer.pt``, ``scheduler.pt``, ``scaler.pt``, ``rng_state*.pth``) are
-read back by transformers with ``torch.load(weights_only=True)`` and are
-hash-checked before that.
+(never writes the ``training_args.bin`` pickle), ``train`` (resume only from a
+verified checkpoint) and, through :class:`SafeStateMixin`, the optimizer,
+scheduler, scaler and RNG state save/load methods (safetensors + JSON, no
+pickle). Only setups that need transformers' own format (DeepSpeed, FSDP, XLA,
+multi-process RNG state) still write ``optimizer.pt`` & co; transformers reads
+those with ``torch.load(weights_only=True)``, after the manifest check.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 from auditkit._io import atomic_write_json, read_json, sha256_file
 from auditkit._logging import get_logger
 from auditkit.exceptions import CheckpointError
+from auditkit.train._checkpoint_state import SafeStateMixin
 
 __all__ = [
     "MANIFEST_NAME",
@@ -234,7 +236,7 @@ def _fsync_folder(root: Path) -> None:
                 os.fsync(handle.fileno())
 
 
-class AtomicCheckpointMixin:
+class AtomicCheckpointMixin(SafeStateMixin):
     """Mixin for a ``transformers.Trainer`` subclass: atomic, verified, pickle-light checkpoints.
 
     Put it first in the bases: ``class FairTrainer(AtomicCheckpointMixin, Trainer)``.
@@ -243,6 +245,8 @@ class AtomicCheckpointMixin:
     - ``_save_checkpoint``: writes the model (safetensors), optimizer/scheduler/
       scaler/RNG state and ``trainer_state.json`` into ``.checkpoint-N.partial``,
       writes ``manifest.json``, then renames to ``checkpoint-N`` and rotates old ones.
+    - through :class:`SafeStateMixin`: optimizer, scheduler, scaler and RNG state
+      are stored as safetensors + JSON (no pickle) and read back the same way.
     - ``_save``: ``save_pretrained`` + tokenizer only; the ``training_args.bin``
       pickle is never written (transformers never reads it back either).
     - ``train``: ``resume_from_checkpoint=True`` resolves to the newest *verified*

@@ -14,10 +14,12 @@ import torch
 import torch.nn.functional as F
 from transformers import Trainer
 
+from auditkit.train._checkpoint import AtomicCheckpointMixin
+
 __all__ = ["FairTrainer"]
 
 
-class FairTrainer(Trainer):
+class FairTrainer(AtomicCheckpointMixin, Trainer):
     """HF Trainer with weighted cross-entropy plus an optional fairness term.
 
     Parameters

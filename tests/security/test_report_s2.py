@@ -16,10 +16,11 @@ from auditkit.report import load_scorecard, md_escape, render_report
 from auditkit.report._templates import BUILTIN_TEMPLATES
 from auditkit.report._view import build_view
 from tests.unit.report._html_check import inspect_html
-from tests.unit.report._runs import HOSTILE
+from tests.unit.report._runs import HOSTILE, hostile_run
+
+__all__ = ["hostile_run"]
 
 REPORT_PKG = Path(__file__).resolve().parents[2] / "auditkit" / "report"
-pytest_plugins = ["tests.unit.report.conftest"]
 
 
 def _markdown_to_html(text: str) -> str:
@@ -38,7 +39,7 @@ def test_hostile_strings_render_as_text_in_html(hostile_run: Path) -> None:
 def test_unescaped_rendering_of_the_same_data_is_caught_by_the_inspection(hostile_run: Path) -> None:
     """Shows the S2 check can fail: the built-in templates without autoescape leak live markup."""
     unsafe = jinja2.Environment(loader=jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)), autoescape=False)
-    unsafe.filters["fmt"] = str
+    unsafe.filters["fmt"] = lambda value, digits=3: str(value)
     html = unsafe.get_template("scorecard.html.j2").render(**build_view(load_scorecard(hostile_run / "scorecard.json")))
     problems = inspect_html(html).problems
     assert "<script>" in problems and "<img>" in problems and any("onerror" in p for p in problems)
@@ -66,12 +67,12 @@ def test_md_escape_leaves_no_markup_link_or_line_break(hostile: str) -> None:
     assert inspect_html(rendered).problems == []
 
 
-def test_hostile_model_name_in_yaml_front_matter_stays_a_quoted_string(hostile_run: Path) -> None:
+def test_hostile_model_name_in_yaml_front_matter_becomes_a_plain_slug(hostile_run: Path) -> None:
     import yaml
 
     card = render_report(hostile_run).model_card.read_text(encoding="utf-8")
     front = yaml.safe_load(card.split("---\n")[1])
-    assert front["model-index"][0]["name"] == HOSTILE[0] + HOSTILE[1]
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", front["model-index"][0]["name"])
     assert card.split("---\n")[1].isascii()
 
 

@@ -55,7 +55,7 @@ def _assess(preds: Predictions, texts_by_id: dict[str, str], ctx: StageContext) 
         preds.y_true, preds.y_pred, preds.scores,
         sensitive_features=_features(preds, texts_by_id, ctx), labels=preds.labels,
         positive_label=_positive_label(preds), min_group_size=cfg.min_group_size,
-        n_boot=cfg.bootstrap, confidence=cfg.confidence, seed=ctx.config.seed,
+        n_boot=cfg.bootstrap, confidence=cfg.confidence, seed=ctx.config.seed, max_groups=cfg.max_groups,
     )
     return result.to_scorecard()
 
@@ -114,7 +114,7 @@ def _summary(out: dict[str, Any]) -> dict[str, Any]:
 STAGE = Stage(
     name="fairness",
     run=_run,
-    config_sections=("fairness", "model", "seed"),
+    config_sections=("fairness", "model"),
     outputs=("fairness.json",),
     after=("prepare", "train", "evaluate"),
 )

@@ -7,11 +7,14 @@ the report and gate stages have written their files.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from auditkit._io import read_json
+from auditkit._model_io import check_safe_folder
+from auditkit.exceptions import UnsafeArtifactError
 from auditkit.pipeline._stage import Stage, StageContext, StageSkipped
 from auditkit.pipeline._stages._common import read_split
 from auditkit.privacy import (
@@ -49,6 +52,10 @@ def _membership(ctx: StageContext) -> dict[str, Any]:
         return not_run("privacy.membership is false")
     if not ctx.path("model").is_dir():
         return not_run("no trained model in the run directory")
+    try:
+        check_safe_folder(ctx.path("model"))
+    except UnsafeArtifactError as exc:
+        return {"status": "failed", "reason": str(exc)}
     rng = np.random.default_rng(ctx.config.seed)
     train, test = read_split(ctx, "train"), read_split(ctx, "test")
     parts = []
@@ -78,10 +85,11 @@ def _sweep(ctx: StageContext) -> dict[str, Any]:
 def _run(ctx: StageContext) -> dict[str, Any]:
     if not ctx.config.privacy.enabled:
         raise StageSkipped("privacy.enabled is false")
+    artifacts = artifact_checks(ctx.run_dir)
     result = PrivacyResult(
         scrub=_scrub_summary(ctx),
         membership=_membership(ctx),
-        artifacts=artifact_checks(ctx.run_dir),
+        artifacts=artifacts,
         canary_sweep=_sweep(ctx),
     )
     result.write(ctx.path(_OUTPUT))
@@ -91,5 +99,9 @@ def _run(ctx: StageContext) -> dict[str, Any]:
             "artifacts": result.artifacts["status"]}
 
 
-STAGE = Stage(name="privacy", run=_run, config_sections=("privacy", "seed", "model"), outputs=(_OUTPUT,),
-              after=("prepare", "scrub", "train", "evaluate", "explain"))
+def _inputs(ctx: StageContext) -> list[Path]:
+    return [canary_file_for(ctx.run_dir)]
+
+
+STAGE = Stage(name="privacy", run=_run, config_sections=("privacy", "model"), outputs=(_OUTPUT,), inputs=_inputs,
+              after=("prepare", "train", "evaluate", "fairness", "explain"))

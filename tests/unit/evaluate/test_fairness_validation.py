@@ -126,3 +126,16 @@ def test_malformed_arrays_get_what_expected_got_messages(kwargs, fragment):
     with pytest.raises(FairnessError, match=None) as info:
         assess(args["y_true"], args["y_pred"], args["scores"], sensitive_features={"g": groups}, labels=LABELS)
     assert fragment in str(info.value)
+
+
+def test_v2_score_metrics_of_a_one_class_group_are_undefined_with_reasons():
+    y, pred, groups = _base(400)
+    y[groups == "b"] = 0
+    score = np.linspace(0.01, 0.99, 400)
+    res = assess(y, pred, np.stack([1 - score, score], 1), sensitive_features={"g": groups}, labels=LABELS, n_boot=20)
+    metrics = res.attributes["g"].groups["b"].metrics
+    assert metrics["roc_auc"].value is None and "one label class" in metrics["roc_auc"].reason
+    assert metrics["bnsp_auc"].value is None
+    assert metrics["calibration_error"].value is not None
+    card = res.to_scorecard()["g"]["groups"]["b"]["roc_auc"]
+    assert card == {"value": None, "ci_low": None, "ci_high": None, "reason": metrics["roc_auc"].reason}

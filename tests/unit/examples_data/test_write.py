@@ -122,3 +122,17 @@ def test_files_are_identical_across_processes_with_different_hash_seeds(tmp_path
         digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()})
     assert digests[0] == digests[1]
     assert len(digests[0]) == 3
+
+
+def test_written_csv_loads_as_an_audit_dataset_with_the_example_config(tmp_path: Path) -> None:
+    from auditkit.config import DataConfig
+    from auditkit.data import load_dataset
+
+    files = write_corpus(tmp_path, n=200, seed=5)
+    cfg = DataConfig(path=str(files.notes_csv), text_column="text", label_column="label",
+                     labels=["routine", "urgent"], positive_label="urgent", sensitive=["gender", "age_band"],
+                     id_column="id", split_column="split")
+    dataset = load_dataset(cfg, seed=13)
+    assert dataset.labels == ("routine", "urgent")
+    assert dataset.sensitive == ("gender", "age_band")
+    assert [len(dataset.split(s).frame) for s in ("train", "validation", "test")] == [140, 20, 40]

@@ -140,3 +140,12 @@ def test_importing_the_gate_and_judging_never_imports_torch(tmp_path: Path) -> N
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.strip() == "[] [] 0"
+
+
+def test_unwritable_report_path_is_bad_input_not_a_crash(tmp_path: Path) -> None:
+    from auditkit.exceptions import UserInputError
+
+    card = write_card(tmp_path / "scorecard.json", make_scorecard())
+    (tmp_path / "junit.xml").mkdir()
+    with pytest.raises(UserInputError, match="cannot write gate report 'junit.xml'"):
+        run_gate(card, "default", outputs=GateOutputs(junit=tmp_path / "junit.xml"))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HOSTILE = (
@@ -17,7 +20,9 @@ HOSTILE = (
     "{{ 7*7 }}{{ ''.__class__.__mro__ }}",
     "[click](javascript:alert(1)) <a href=\"https://evil.example/x\">x</a>",
     "| col | ![img](https://evil.example/p.png) # heading",
+    '<img src="https://auditkit-egress-canary.invalid/p.png">',
 )
+EGRESS_CANARY_HOST = "auditkit-egress-canary.invalid"
 ALL_STAGES = ("scrub", "evaluate", "fairness", "explain", "privacy")
 
 
@@ -36,14 +41,16 @@ def _poison(fairness: dict[str, Any], explain: dict[str, Any], evaluation: dict[
     for i, bad in enumerate(HOSTILE[:4]):
         groups[bad] = dict(groups["female"])
     fairness["baseline"]["gender"]["groups"][HOSTILE[1]] = dict(groups["female"])
-    fairness["term_swap"][HOSTILE[2]] = fairness["term_swap"]["he/she"]
-    fairness[HOSTILE[3]] = {"equal_opportunity_difference": 0.01}
+    fairness["term_swap"]["pairs"][HOSTILE[2]] = fairness["term_swap"]["pairs"]["he/she"]
+    fairness[HOSTILE[3]] = {"equal_opportunity_difference": 0.01, "notes": [HOSTILE[0]]}
     for i, bad in enumerate(HOSTILE):
-        evaluation[f"metric {bad}"] = {"value": 0.5, "ci_low": None, "ci_high": None, "reason": bad}
-        explain["examples"][0]["tokens"][i % 11] = bad
-    explain["examples"][1]["group"] = HOSTILE[6]
-    explain["top_tokens"].append({"token": HOSTILE[7], "importance": 0.2})
-    explain["top_tokens"].append({"token": HOSTILE[5], "importance": 0.19})
+        evaluation["model"][f"metric {bad}"] = {"value": 0.5, "ci_low": None, "ci_high": None, "reason": bad}
+        explain["examples"]["items"][0]["words"][i % 11]["word"] = bad
+    explain["examples"]["items"][1]["group"] = HOSTILE[6]
+    explain["examples"]["rule"] = HOSTILE[1]
+    explain["notes"].append(HOSTILE[2])
+    explain["top_tokens"]["overall"].append({"token": HOSTILE[7], "importance": 0.2})
+    explain["top_tokens"]["overall"].append({"token": HOSTILE[5], "importance": 0.19})
 
 
 def make_run_dir(
@@ -90,3 +97,27 @@ def make_run_dir(
             verdict["rules"][1]["id"] = HOSTILE[1]
         _write(run / "gate" / "verdict.json", verdict)
     return run
+
+
+FIXED_NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+
+def scored_run(root: Path, *, hostile: bool = False) -> Path:
+    """A run directory with every stage's output, a gate verdict and a written scorecard.json."""
+    from auditkit.report import assemble_scorecard, write_scorecard
+
+    run = make_run_dir(root, gate=True, hostile=hostile)
+    write_scorecard(assemble_scorecard(run, now=FIXED_NOW), run / "scorecard.json")
+    return run
+
+
+@pytest.fixture
+def demo_run(tmp_path: Path) -> Path:
+    """A demo-like run directory with scorecard.json."""
+    return scored_run(tmp_path)
+
+
+@pytest.fixture
+def hostile_run(tmp_path: Path) -> Path:
+    """Like ``demo_run`` with hostile strings in model, group, token and metric names."""
+    return scored_run(tmp_path, hostile=True)

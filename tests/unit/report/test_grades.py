@@ -47,15 +47,33 @@ def test_fairness_grade_follows_gap_bands_and_interval(doc: dict[str, Any], valu
     assert _grades(_with_gap(doc, value, value - 0.02, high))["fairness"][0] == expected
 
 
+def test_undefined_ratio_makes_fairness_incomplete(doc: dict[str, Any]) -> None:
+    doc["fairness"]["gender"]["four_fifths_ratio"] = {"value": None, "ci_low": None, "ci_high": None, "reason": "highest selection rate is zero"}
+    assert _grades(doc)["fairness"] == ("incomplete", "undefined, so inconclusive: four_fifths_ratio for gender")
+
+
+def test_ratio_below_four_fifths_caps_fairness_at_c(doc: dict[str, Any]) -> None:
+    doc["fairness"]["gender"]["demographic_parity_ratio"] = {"value": 0.78, "ci_low": 0.7, "ci_high": 0.85, "reason": None}
+    grade, reason = _grades(doc)["fairness"]
+    assert grade == "C" and "four-fifths" in reason
+
+
 def test_section_not_run_grades_incomplete_with_the_reason(doc: dict[str, Any]) -> None:
     doc["explanations"] = {"status": "not_run", "reason": "explain/result.json not found"}
     assert _grades(doc)["explainability"] == (
         "incomplete", "explanations section not available: explain/result.json not found")
 
 
-def test_canary_hit_grades_privacy_d(doc: dict[str, Any]) -> None:
-    doc["privacy"]["canary_sweep"]["hits"] = 1
-    assert _grades(doc)["privacy"][0] == "D"
+def test_canary_hit_grades_privacy_d_even_though_the_section_is_failed(doc: dict[str, Any]) -> None:
+    doc["privacy"]["canary_sweep"].update(n_hits=1, status="failed")
+    doc["privacy"].update(status="failed", reason="stage 'privacy' reported status failed")
+    grade, reason = _grades(doc)["privacy"]
+    assert grade == "D" and "canary hits = 1.000" in reason
+
+
+def test_failed_privacy_section_without_figures_is_incomplete(doc: dict[str, Any]) -> None:
+    doc["privacy"] = {"status": "failed", "reason": "stage 'privacy' failed: internal error (OSError)"}
+    assert _grades(doc)["privacy"][0] == "incomplete"
 
 
 def test_privacy_without_membership_audit_is_at_most_b(doc: dict[str, Any]) -> None:
@@ -64,8 +82,19 @@ def test_privacy_without_membership_audit_is_at_most_b(doc: dict[str, Any]) -> N
 
 
 def test_explanations_that_do_not_beat_random_grade_c(doc: dict[str, Any]) -> None:
+    doc["explanations"]["faithfulness"]["beats_random"] = False
+    assert _grades(doc)["explainability"][0] == "C"
+
+
+def test_without_a_stated_verdict_faithfulness_is_compared_with_random(doc: dict[str, Any]) -> None:
+    del doc["explanations"]["faithfulness"]["beats_random"]
     doc["explanations"]["faithfulness"]["random_comprehensiveness"]["value"] = 0.5
     assert _grades(doc)["explainability"][0] == "C"
+
+
+def test_high_sensitive_token_reliance_grades_d(doc: dict[str, Any]) -> None:
+    doc["explanations"]["sensitive_token_reliance"]["value"] = 0.4
+    assert _grades(doc)["explainability"][0] == "D"
 
 
 def test_compute_without_energy_is_b(doc: dict[str, Any]) -> None:

@@ -75,24 +75,24 @@ def test_plain_trainer_writes_training_args_pickle_so_the_check_can_fail(tiny_mo
 def test_failure_mid_save_keeps_previous_checkpoint_and_resume_uses_it(
     tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from transformers import Trainer
+    import auditkit.train._checkpoint_state as state_module
 
     out = tmp_path / "ckpt"
     trainer = _make_trainer(tiny_model_dir, out)
-    real = Trainer._save_rng_state
+    real = state_module.save_state
 
-    def failing_rng_save(self: Any, output_dir: str) -> None:
-        real(self, output_dir)  # model, optimizer and RNG files are already on disk
-        if self.state.global_step == 4:
+    def failing_save(folder: Any, name: str, state: Any) -> None:
+        real(folder, name, state)  # model and optimizer files are already on disk
+        if name == "rng_state" and trainer.state.global_step == 4:
             raise _Boom("disk full")
 
-    monkeypatch.setattr(Trainer, "_save_rng_state", failing_rng_save)
+    monkeypatch.setattr(state_module, "save_state", failing_save)
     with pytest.raises(_Boom):
         trainer.train()
     assert [p.name for p in list_checkpoints(out)] == ["checkpoint-2"]
     assert verify_checkpoint(out / "checkpoint-2").ok
     assert latest_verified_checkpoint(out) == out / "checkpoint-2"
-    monkeypatch.setattr(Trainer, "_save_rng_state", real)
+    monkeypatch.setattr(state_module, "save_state", real)
     resumed = _make_trainer(tiny_model_dir, out)
     result = resumed.train(resume_from_checkpoint=True)
     assert result.global_step == 4
@@ -152,3 +152,44 @@ def test_explicit_resume_from_unverified_checkpoint_is_refused(tiny_model_dir: P
         trainer.train(resume_from_checkpoint=str(bad))
     with pytest.raises(CheckpointError, match="no verified checkpoint"):
         trainer.train(resume_from_checkpoint=True)
+
+
+def test_checkpoints_hold_no_pickle_and_resume_reads_none(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    out = tmp_path / "ckpt"
+    _make_trainer(tiny_model_dir, out, max_steps=2).train()
+    names = {p.name for p in (out / "checkpoint-2").iterdir()}
+    assert {"optimizer.safetensors", "scheduler.json", "rng_state.json"} <= names
+    assert not [n for n in names if n.endswith((".pt", ".pth", ".bin"))]
+
+    def no_pickles(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("torch.load called during resume")
+
+    monkeypatch.setattr(torch, "load", no_pickles)
+    result = _make_trainer(tiny_model_dir, out, max_steps=4).train(resume_from_checkpoint=True)
+    assert result.global_step == 4
+
+
+def test_resumed_training_matches_straight_training(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """Optimizer, scheduler and RNG state survive the pickle-free format exactly (F2 on CPU)."""
+    import torch
+    from transformers import TrainerCallback
+
+    class StopAtTwo(TrainerCallback):
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+            control.should_training_stop = state.global_step == 2
+            return control
+
+    straight = _make_trainer(tiny_model_dir, tmp_path / "a", max_steps=4)
+    straight.train()
+    first = _make_trainer(tiny_model_dir, tmp_path / "b", max_steps=4)
+    first.add_callback(StopAtTwo())
+    first.train()  # "killed" after the step-2 checkpoint
+    assert [p.name for p in list_checkpoints(tmp_path / "b")] == ["checkpoint-2"]
+    resumed = _make_trainer(tiny_model_dir, tmp_path / "b", max_steps=4)
+    resumed.train(resume_from_checkpoint=True)
+    for (name, a), (_, b) in zip(straight.model.state_dict().items(), resumed.model.state_dict().items()):
+        assert torch.equal(a, b), name

@@ -1,0 +1,30 @@
+"""Scrub: find and anonymise personal data in text before a model sees it.
+
+:class:`Scrubber` wraps Presidio (analyser + auditkit's recognisers) around a
+NER-only spaCy pipeline, anonymises with one of five operators, re-scans its own
+output, withholds any text it could not check, and reports counts in a
+:class:`ScrubSummary`. :func:`scrub_frame` applies it to table columns.
+"""
+
+from auditkit.scrub._engine import DEFAULT_ENTITIES, Detection, DetectionEngine
+from auditkit.scrub._operators import Operator, OperatorName, apply_operator, load_key
+from auditkit.scrub._recognizers import RegexRecognizer, RegexRule, default_recognizers
+from auditkit.scrub._scrubber import CellResult, Scrubber
+from auditkit.scrub._summary import QuarantineRecord, ScrubSummary
+
+__all__ = [
+    "DEFAULT_ENTITIES",
+    "CellResult",
+    "Detection",
+    "DetectionEngine",
+    "Operator",
+    "OperatorName",
+    "QuarantineRecord",
+    "RegexRecognizer",
+    "RegexRule",
+    "ScrubSummary",
+    "Scrubber",
+    "apply_operator",
+    "default_recognizers",
+    "load_key",
+]

@@ -1,0 +1,108 @@
+"""audit_model / ``auditkit audit``: audit a model trained elsewhere, without retraining."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from auditkit._audit_model import AuditResult, audit_model
+from auditkit._io import sha256_file
+from auditkit.cli._cmd_audit import register
+from auditkit.exceptions import DataError, UnsafeArtifactError
+
+POLICY = "rules:\n  - {id: eo, metric: 'fairness.gender.equal_opportunity_difference', op: '<=', threshold: 1.0}\n"
+
+
+def _csv(path: Path, *, numeric_labels: bool = False, n: int = 24) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["note", "triage", "gender"])
+        writer.writeheader()
+        for i in range(n):
+            urgent = i % 4 < 2
+            label: Any = int(urgent) if numeric_labels else ("urgent" if urgent else "routine")
+            writer.writerow({"note": ("severe chest pain" if urgent else "routine refill") + (" she" if i % 2 else " he"),
+                             "triage": label, "gender": "female" if i % 2 else "male"})
+    return path
+
+
+@pytest.fixture(scope="module")
+def audited(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
+    import torch
+
+    torch.set_num_threads(1)
+    tmp = tmp_path_factory.mktemp("audit")
+    policy = tmp / "policy.yaml"
+    policy.write_text(POLICY)
+    return audit_model(tiny_model_dir, _csv(tmp / "notes.csv"), text_column="note", label_column="triage",
+                       sensitive="gender", output_dir=tmp / "run", policy=policy, min_group_size=5,
+                       bootstrap=20, explain_samples=4, device="cpu")
+
+
+def test_audit_runs_every_audit_stage_and_gates(audited: AuditResult) -> None:
+    assert audited.stages == {"evaluate": "ok", "fairness": "ok", "explain": "ok", "report": "ok", "gate": "ok"}
+    assert audited.exit_code == 0
+    assert audited.verdict is not None and audited.verdict["verdict"] == "pass"
+    for rel in ("predictions.parquet", "fairness.json", "scorecard.html", "gate/junit.xml"):
+        assert (audited.run_dir / rel).is_file(), rel
+
+
+def test_scorecard_binds_the_audited_weights(audited: AuditResult, tiny_model_dir: Path) -> None:
+    weights = audited.scorecard["identity"]["model"]["weights"]
+    assert weights["model.safetensors"] == sha256_file(tiny_model_dir / "model.safetensors")
+    assert audited.scorecard["fairness"]["gender"]["groups"]["female"]["n"] == 12
+
+
+def test_audit_records_that_training_happened_elsewhere(audited: AuditResult) -> None:
+    manifest = json.loads((audited.run_dir / "manifest.json").read_text())
+    assert manifest["stages"]["train"]["status"] == "not_run"
+    assert "elsewhere" in manifest["stages"]["train"]["reason"]
+
+
+def test_labels_unknown_to_the_model_are_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("note,triage,gender\nchest pain,emergency,female\nrefill,routine,male\n")
+    with pytest.raises(DataError, match="label value\\(s\\) the model does not know"):
+        audit_model(tiny_model_dir, path, text_column="note", label_column="triage", sensitive="gender", output_dir=tmp_path / "r")
+
+
+def test_numeric_class_ids_map_to_model_label_names(tiny_model_dir: Path, tmp_path: Path) -> None:
+    from auditkit._audit_model import _align_labels
+    import pandas as pd
+
+    frame = _align_labels(pd.DataFrame({"label": ["0", "1", "1"]}), ["routine", "urgent"], "triage")
+    assert frame["label"].tolist() == ["routine", "urgent", "urgent"]
+
+
+def test_model_folder_with_a_pickle_is_refused(tiny_model_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, folder)
+    (folder / "pytorch_model.bin").write_bytes(b"not really a pickle")
+    with pytest.raises(UnsafeArtifactError):
+        audit_model(folder, _csv(tmp_path / "n.csv"), text_column="note", label_column="triage", sensitive="gender",
+                    output_dir=tmp_path / "r")
+
+
+def test_audit_cli_exits_with_the_gate_code_and_prints_the_table(tiny_model_dir: Path, tmp_path: Path) -> None:
+    app = typer.Typer(add_completion=False)
+    register(app)
+
+    @app.callback()
+    def _root() -> None:
+        """Keep 'audit' as a subcommand."""
+
+    policy = tmp_path / "strict_eo.yaml"
+    policy.write_text("rules:\n  - {id: eo, metric: 'fairness.gender.equal_opportunity_difference', op: '<', threshold: -1.0}\n")
+    args = ["audit", "--model", str(tiny_model_dir), "--data", str(_csv(tmp_path / "n.csv", numeric_labels=True)),
+            "--text-column", "note", "--label-column", "triage", "--sensitive", "gender", "--policy", str(policy),
+            "-o", str(tmp_path / "run"), "--no-explain", "--bootstrap", "0", "--min-group-size", "5", "--device", "cpu"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "Gate verdict: FAIL (exit 1)" in result.output
+    assert "scorecard.json" in result.output

@@ -1,0 +1,92 @@
+"""Fine-tuning core on the tiny BERT: determinism (F3), resume after a kill (F2), no network (L7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+from transformers import TrainerCallback
+
+from auditkit.data import load_dataset
+from auditkit.evaluate import predict
+from auditkit.train import fine_tune, latest_checkpoint
+
+
+class Killed(RuntimeError):
+    """Stands in for the process being killed right after a checkpoint is saved."""
+
+
+class KillAfterFirstSave(TrainerCallback):
+    def on_save(self, args, state, control, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed("simulated kill")
+
+
+def weights(model_dir: Path) -> dict[str, torch.Tensor]:
+    return load_file(str(model_dir / "model.safetensors"))
+
+
+def train(cfg, out: Path, **kw):  # type: ignore[no-untyped-def]
+    ds = load_dataset(cfg.data, seed=cfg.seed)
+    return ds, fine_tune(cfg, ds.split("train"), ds.split("validation"), out, progress=False, **kw)
+
+
+def test_same_seed_gives_identical_predictions_and_another_seed_does_not(tiny_config, tmp_path: Path) -> None:
+    cfg = tiny_config(training={"save_checkpoints": False})
+    ds, a = train(cfg, tmp_path / "a")
+    _, b = train(cfg, tmp_path / "b")
+    _, c = train(tiny_config(seed=4, training={"save_checkpoints": False}), tmp_path / "c")
+    test = ds.split("test")
+    pa, pb, pc = (predict(x.path, test, device="cpu").scores for x in (a, b, c))
+    np.testing.assert_array_equal(pa, pb)
+    assert not np.allclose(pa, pc)  # the determinism check is able to fail
+
+
+def test_resume_after_kill_reaches_the_same_weights_as_an_uninterrupted_run(tiny_config, tmp_path: Path) -> None:
+    cfg = tiny_config(training={"epochs": 2})
+    _, straight = train(cfg, tmp_path / "straight", checkpoint_dir=tmp_path / "ck1")
+    with pytest.raises(Killed):
+        train(cfg, tmp_path / "resumed", checkpoint_dir=tmp_path / "ck2", callbacks=[KillAfterFirstSave()])
+    assert not (tmp_path / "resumed").exists()  # nothing half-written
+    assert latest_checkpoint(tmp_path / "ck2") is not None
+    _, resumed = train(cfg, tmp_path / "resumed", checkpoint_dir=tmp_path / "ck2")
+    assert resumed.training["resumed_from_step"] is not None
+    w1, w2 = weights(straight.path), weights(resumed.path)
+    assert w1.keys() == w2.keys()
+    for name in w1:
+        torch.testing.assert_close(w1[name], w2[name], rtol=0, atol=0)
+
+
+def test_a_fresh_run_differs_from_one_trained_for_fewer_steps(tiny_config, tmp_path: Path) -> None:
+    """The weight-equality check above can fail: one epoch vs two gives other weights."""
+    _, one = train(tiny_config(training={"epochs": 1, "save_checkpoints": False}), tmp_path / "one")
+    _, two = train(tiny_config(training={"epochs": 2, "save_checkpoints": False}), tmp_path / "two")
+    w1, w2 = weights(one.path), weights(two.path)
+    assert any(not torch.equal(w1[k], w2[k]) for k in w1)
+
+
+def test_training_saves_safetensors_only_and_no_pickles(tiny_config, tmp_path: Path) -> None:
+    _, art = train(tiny_config(), tmp_path / "m", checkpoint_dir=tmp_path / "ck")
+    files = [p.name for p in list((tmp_path / "m").iterdir()) + list((tmp_path / "ck").rglob("*"))]
+    assert "model.safetensors" in files
+    assert not [f for f in files if f.endswith((".bin", ".pkl", ".pickle"))]  # no training_args.bin either
+    # optimizer/scheduler/RNG state are torch files read back with weights_only=True; nothing else is
+    assert {f for f in files if f.endswith((".pt", ".pth"))} <= {"optimizer.pt", "scheduler.pt", "rng_state.pth"}
+    assert art.weights_sha256 and art.labels == ["routine", "urgent"]
+
+
+def test_training_makes_no_network_call_and_reports_nowhere(tiny_config, tmp_path: Path, no_network: list[str]) -> None:
+    _, art = train(tiny_config(training={"save_checkpoints": False}), tmp_path / "m")
+    assert no_network == []
+    assert art.training["steps"] > 0
+
+
+def test_top_layer_training_freezes_the_rest(tiny_config, tmp_path: Path, tiny_model_dir: Path) -> None:
+    cfg = tiny_config(training={"train_top_layers": 1, "save_checkpoints": False, "epochs": 1})
+    _, art = train(cfg, tmp_path / "m")
+    before, after = weights(tiny_model_dir), weights(art.path)
+    assert torch.equal(before["bert.embeddings.word_embeddings.weight"], after["bert.embeddings.word_embeddings.weight"])
+    assert not torch.equal(before["bert.encoder.layer.1.attention.self.query.weight"],
+                           after["bert.encoder.layer.1.attention.self.query.weight"])
