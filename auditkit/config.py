@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from auditkit.exceptions import ConfigError
 
 __all__ = [
+    "ComputeConfig",
     "DataConfig",
     "ExplainConfig",
     "FairnessConfig",
@@ -198,6 +199,14 @@ class ReportConfig(_Section):
     template_dir: Path | None = None
 
 
+class ComputeConfig(_Section):
+    """Compute footprint: energy/CO2 through codecarbon's offline tracker when installed."""
+
+    energy: bool = True
+    country_iso_code: str = Field("USA", pattern=r"^[A-Z]{3}$")
+    energy_stages: list[str] = Field(default_factory=lambda: ["train", "explain"])
+
+
 class RunConfig(_Section):
     """A whole audit run, as written in ``audit.yaml``."""
 
@@ -212,6 +221,7 @@ class RunConfig(_Section):
     explain: ExplainConfig = Field(default_factory=ExplainConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    compute: ComputeConfig = Field(default_factory=ComputeConfig)
     policy: str | None = None
 
     def resolve_paths(self, base: Path) -> RunConfig:

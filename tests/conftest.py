@@ -76,6 +76,7 @@ def tiny_config(tmp_path: Path, tiny_model_dir: Path, example_corpus: Path):  # 
             "explain": {"enabled": False},
             "privacy": {"enabled": False},
             "report": {"enabled": False},
+            "compute": {"energy": False},
         }
         for key, value in sections.items():
             if isinstance(value, dict) and isinstance(raw.get(key), dict):

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from auditkit._compute import measure_energy
 from auditkit._io import atomic_write_json, sha256_file
 from auditkit._logging import get_logger
 from auditkit.config import RunConfig
@@ -105,11 +106,16 @@ def _run_one(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: b
     began = time.perf_counter()
     record: dict[str, Any] = {"key": key, "started_at": _now()}
     ctx.stage_key = key
-    try:
-        summary = stage.run(ctx)
-        record.update(status="ok", summary=summary)
-    except StageSkipped as skip:
-        record.update(status="not_run", reason=skip.reason, summary={})
+    compute = ctx.config.compute
+    with measure_energy(enabled=compute.energy and stage.name in compute.energy_stages,
+                        country_iso_code=compute.country_iso_code) as energy:
+        try:
+            summary = stage.run(ctx)
+            record.update(status="ok", summary=summary)
+        except StageSkipped as skip:
+            record.update(status="not_run", reason=skip.reason, summary={})
+    if stage.name in compute.energy_stages:
+        record["energy"] = energy
     record["seconds"] = round(time.perf_counter() - began, 3)
     record["peak_rss_mb"] = _peak_rss_mb()
     record["cuda_peak_mb"] = _cuda_peak_mb()

@@ -73,7 +73,7 @@ def _street() -> RegexRecognizer:
     )
     compound = rf"\b(?:{_W}[ \t-])?[{_UP}][{_LO}-]*(?i:{_COMPOUND})[ \t]+{_NUM}{_UNIT}"
     compound_split = rf"\b{_W}[ \t]+(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse|Ring|Laan|Straat|Plein)[ \t]+{_NUM}"
-    unit_first = rf"(?i:\b(?:Flat|Apartment|Apt|Unit|Suite|Studio)\.?[ \t]+\w{{1,5}}\b)(?:[ \t]*(?:,|\n)?[ \t]*{_NUM}?[ \t]*{_WORDS})?"
+    unit_first = rf"(?i:\b(?:Flat|Apartment|Apt|Unit|Suite|Studio)\.?[ \t]+\w{{1,5}}\b)(?:[ \t]*(?:,|\n)?[ \t]*(?:{_NUM})?[ \t]*{_WORDS})?"
     return RegexRecognizer(
         "STREET_ADDRESS",
         [

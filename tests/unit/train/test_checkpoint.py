@@ -173,7 +173,9 @@ def test_checkpoints_hold_no_pickle_and_resume_reads_none(
     assert result.global_step == 4
 
 
-def test_resumed_training_matches_straight_training(tiny_model_dir: Path, tmp_path: Path) -> None:
+def test_resumed_training_matches_straight_training(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Optimizer, scheduler and RNG state survive the pickle-free format exactly (F2 on CPU)."""
     import torch
     from transformers import TrainerCallback
@@ -193,3 +195,11 @@ def test_resumed_training_matches_straight_training(tiny_model_dir: Path, tmp_pa
     resumed.train(resume_from_checkpoint=True)
     for (name, a), (_, b) in zip(straight.model.state_dict().items(), resumed.model.state_dict().items()):
         assert torch.equal(a, b), name
+    # shown able to fail: a resume that drops the optimizer state ends elsewhere
+    from auditkit.train._checkpoint_state import SafeStateMixin
+
+    monkeypatch.setattr(SafeStateMixin, "_load_optimizer_and_scheduler", lambda self, checkpoint: None)
+    forgetful = _make_trainer(tiny_model_dir, tmp_path / "b", max_steps=4)
+    forgetful.train(resume_from_checkpoint=str(tmp_path / "b" / "checkpoint-2"))
+    assert not all(torch.equal(a, b) for a, b in zip(straight.model.state_dict().values(),
+                                                       forgetful.model.state_dict().values()))
