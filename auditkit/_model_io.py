@@ -8,14 +8,16 @@ code is never trusted, and no hub is contacted.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from auditkit._offline import force_offline
 from auditkit.exceptions import DataError, UnsafeArtifactError
 
-__all__ = ["default_model_path", "load_classifier", "load_tokenizer", "resolve_device", "check_safe_folder"]
+__all__ = ["quiet_transformers", "default_model_path", "load_classifier", "load_tokenizer", "resolve_device", "check_safe_folder"]
 
 _PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 
@@ -61,6 +63,23 @@ def resolve_device(device: str = "auto") -> str:
     return device
 
 
+@contextlib.contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Silence transformers' warnings and progress bars (weight loading/saving) inside the block."""
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
 def load_tokenizer(path: str | os.PathLike[str]) -> Any:
     """Load a tokenizer from a local folder only."""
     force_offline()
@@ -80,7 +99,6 @@ def load_classifier(
     folder = check_safe_folder(path)
     force_offline()
     from transformers import AutoModelForSequenceClassification
-    from transformers.utils import logging as hf_logging
 
     kwargs: dict[str, Any] = {}
     if num_labels is not None:
@@ -88,13 +106,9 @@ def load_classifier(
     if id2label is not None:
         kwargs["id2label"] = {int(k): v for k, v in id2label.items()}
         kwargs["label2id"] = {v: int(k) for k, v in id2label.items()}
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()
-    try:
+    with quiet_transformers():
         model = AutoModelForSequenceClassification.from_pretrained(
             str(folder), local_files_only=True, trust_remote_code=False, use_safetensors=True, **kwargs
         )
-    finally:
-        hf_logging.set_verbosity(verbosity)
     tokenizer = load_tokenizer(folder)
     return model.to(device), tokenizer

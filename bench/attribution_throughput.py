@@ -108,9 +108,25 @@ def main() -> None:
             torch.cuda.synchronize()
         return time.perf_counter() - start, out
 
-    t_plain, plain = timed(lambda: plain_loop(model, tokenizer, texts, args.steps, args.max_length, device))
-    t_kit, (kit, result) = timed(lambda: auditkit_engine(model, tokenizer, texts, args.steps, args.max_length,
-                                                         device, args.batch_size))
+    # ABBA order (plain, auditkit on the first half; auditkit, plain on the second) so that load drift
+    # on a shared machine hits both sides alike.
+    half = max(1, len(texts) // 2)
+    parts = [texts[:half], texts[half:]] if len(texts) > 1 else [texts]
+    t_plain = t_kit = 0.0
+    plain: list[float] = []
+    kit: list[float] = []
+    for i, part in enumerate(parts):
+        order = ("plain", "kit") if i % 2 == 0 else ("kit", "plain")
+        for side in order:
+            if side == "plain":
+                seconds, out = timed(lambda: plain_loop(model, tokenizer, part, args.steps, args.max_length, device))
+                t_plain += seconds
+                plain += out
+            else:
+                seconds, (out, result) = timed(lambda: auditkit_engine(model, tokenizer, part, args.steps,
+                                                                       args.max_length, device, args.batch_size))
+                t_kit += seconds
+                kit += out
     rate_plain, rate_kit = len(texts) / t_plain, len(texts) / t_kit
     diff = np.abs(np.array(plain) - np.array(kit))
     print(f"{'':26}{'seconds':>10}{'examples/s':>14}")

@@ -18,11 +18,12 @@ import pandas as pd
 from auditkit.exceptions import FairnessError
 
 __all__ = [
-    "MISSING_VALUES",
     "LENGTH_MISMATCH",
-    "TOO_MANY_GROUPS",
+    "MISSING_VALUES",
     "NO_SENSITIVE",
+    "TOO_MANY_GROUPS",
     "as_labels",
+    "check_inputs",
     "normalise_sensitive",
 ]
 

@@ -2,8 +2,9 @@
 
 Each canary is searched in several forms — as written, lower-case (the search
 is case-insensitive), digits only (for identifiers with at least seven digits,
-so short digit runs in binary files do not raise false alarms) and URL-encoded
-— in the raw bytes of every file, binary ones included (safetensors, parquet,
+so short digit runs in binary files do not raise false alarms), URL-encoded,
+and "spaced" (its alphanumeric parts in order with up to 12 other bytes between
+them, which catches tokenised copies such as ``"912", "-", "34"``) — in the raw bytes of every file, binary ones included (safetensors, parquet,
 checkpoints). Parquet pages are usually compressed, so parquet files are also
 searched in their decoded cell values, and ``.gz`` files after decompression.
 A hit names the file and the canary (``ssn#3``), never the value; a file whose
@@ -25,7 +26,7 @@ from auditkit._logging import get_logger
 from auditkit.exceptions import DataError
 from auditkit.privacy._canaries import Canary, CanarySet
 
-__all__ = ["SweepHit", "SweepResult", "canary_forms", "sweep"]
+__all__ = ["SweepHit", "SweepResult", "canary_forms", "spaced_pattern", "sweep"]
 
 MIN_DIGITS = 7
 _CHUNK = 8 << 20
@@ -46,7 +47,8 @@ class SweepHit:
     kind, split:
         Kind of identifier and the split it was planted in.
     form:
-        Which form matched: ``raw`` (case-insensitive), ``digits``, ``url`` or ``filename``.
+        Which form matched: ``raw`` (case-insensitive), ``digits``, ``url``, ``spaced``
+        (the value's parts in order with a few other characters between them) or ``filename``.
     """
 
     file: str
@@ -93,6 +95,18 @@ class SweepResult:
         return data
 
 
+def spaced_pattern(value: str) -> re.Pattern[bytes] | None:
+    """Regex for the canary's alphanumeric parts in order, with up to 12 other bytes between them.
+
+    Catches tokenised and re-punctuated copies (``912 - 34 - 5678``, ``"annika", "blackwood"``);
+    ``None`` for a value with a single part.
+    """
+    parts = re.findall(r"[a-z0-9]+", value.lower())
+    if len(parts) < 2:
+        return None
+    return re.compile(rb"(?<![a-z0-9])" + rb"[^a-z0-9]{1,12}".join(re.escape(p.encode()) for p in parts) + rb"(?![a-z0-9])")
+
+
 def canary_forms(value: str) -> dict[str, bytes]:
     """Lower-cased byte patterns of one canary: ``raw``, ``digits`` (when long enough), ``url``."""
     forms = {"raw": value.lower().encode("utf-8")}
@@ -131,19 +145,26 @@ def _streams(path: Path) -> Iterator[tuple[str, Any]]:
         yield "gunzip", gzip.open(path, "rb")
 
 
-def _scan_file(path: Path, patterns: list[tuple[Canary, str, bytes]]) -> set[tuple[int, str]]:
+def _search(chunk: bytes, patterns: list[tuple[Canary, str, bytes]], spaced: dict[int, re.Pattern[bytes]],
+            found: set[tuple[int, str]]) -> None:
+    for i, (_c, form, pattern) in enumerate(patterns):
+        if pattern in chunk:
+            found.add((i, form))
+    for i, regex in spaced.items():
+        if regex.search(chunk):
+            found.add((i, "spaced"))
+
+
+def _scan_file(path: Path, patterns: list[tuple[Canary, str, bytes]], spaced: dict[int, re.Pattern[bytes]]) -> set[tuple[int, str]]:
     """Indices of (pattern position, form) found in ``path``."""
-    overlap = max((len(p) for _, _, p in patterns), default=1)
+    overlap = 12 * max((len(p) for _, _, p in patterns), default=1)
     found: set[tuple[int, str]] = set()
     for _name, handle in _streams(path):
         with handle:
             for chunk in _chunks(handle, overlap):
-                for i, (_c, form, pattern) in enumerate(patterns):
-                    if pattern in chunk:
-                        found.add((i, form))
+                _search(chunk, patterns, spaced, found)
     if path.suffix == ".parquet":
-        text = _parquet_text(path)
-        found.update((i, form) for i, (_c, form, p) in enumerate(patterns) if p in text)
+        _search(_parquet_text(path), patterns, spaced, found)
     return found
 
 
@@ -177,6 +198,7 @@ def sweep(run_dir: str | os.PathLike[str], canaries: CanarySet, *, exclude: tupl
     if not root.is_dir():
         raise DataError(f"run directory not found: {root.name}; pass the folder of a run (runs/<name>)")
     patterns = [(c, form, p) for c in canaries.canaries for form, p in canary_forms(c.value).items()]
+    spaced = {i: rx for i, (c, form, _p) in enumerate(patterns) if form == "raw" and (rx := spaced_pattern(c.value))}
     hits: set[SweepHit] = set()
     skipped: list[str] = []
     files = scanned_bytes = 0
@@ -191,7 +213,7 @@ def sweep(run_dir: str | os.PathLike[str], canaries: CanarySet, *, exclude: tupl
             shown = _WITHHELD if named else rel
             hits.update(SweepHit(shown, c.label, c.kind, c.split, "filename") for c in named)
             try:
-                found = _scan_file(path, patterns)
+                found = _scan_file(path, patterns, spaced)
             except Exception as exc:  # noqa: BLE001 - an unreadable file must not pass silently
                 skipped.append(f"{shown}: {type(exc).__name__}")
                 continue

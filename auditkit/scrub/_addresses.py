@@ -83,6 +83,7 @@ def _street() -> RegexRecognizer:
             RegexRule("compound", compound, 0.6),
             RegexRule("compound_split", compound_split, 0.6),
             RegexRule("unit_first", unit_first, 0.5),
+            RegexRule("before_city_code", rf"\b{_NUM}[ \t]+{_W}(?:[ \t]+{_W}){{1,2}}(?=,[ \t]*{_WORDS}[ \t]+(?:\d{{4,5}}\b|{_UK_POST}|{_CA_POST}|(?:{_STATES})\b))", 0.55),
             RegexRule("po_box", r"\b(?:P\.?[ ]?O\.?[ ]*Box|Postfach|Apartado|Boîte[ ]postale|BP)[ \t]+\d{1,6}\b", 0.6, flags=_I),
             RegexRule("military", r"\b(?:USNS|USNV|USS|USCGC|PSC|Unit)[ \t]+[\w ]{1,30}?(?:,[ \t]*Box[ \t]+\d{3,5})?\n?[ \t]*(?:FPO|APO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}\b", 0.7),
         ],
@@ -98,10 +99,10 @@ def _postal() -> RegexRecognizer:
             RegexRule("city_state_code", rf"\b{_WORDS},?[ \t]+(?:{_STATES}),?[ \t]+(?:\d{{5}}(?:-\d{{4}})?|\d{{4}}|{_CA_POST})\b", 0.7),
             RegexRule("state_code", rf"\b(?:{_STATES})[ \t]+(\d{{5}}(?:-\d{{4}})?|{_CA_POST})\b", 0.7, group=1),
             RegexRule("zip_plus4", r"\b\d{5}-\d{4}\b", 0.6),
-            RegexRule("uk", rf"\b{_UK_POST}\b(?:[ \t]+{_W})?", 0.6),
+            RegexRule("uk", rf"\b(?:{_W}[ \t]+)?{_UK_POST}\b(?:[ \t]+{_W})?", 0.6),
             RegexRule("uk_city_line", rf"(?m:^[ \t]*{_WORDS}[ \t]*\n[ \t]*(?={_UK_POST}\b))", 0.5),
-            RegexRule("canada", rf"\b{_CA_POST}\b(?:[ \t]+{_W})?", 0.6),
-            RegexRule("netherlands", rf"\b\d{{4}}[ ]?[A-Z]{{2}}\b(?:[ \t\n]+(?:['’]?[a-z]{{1,2}}[ \t-])?{_WORDS})?", 0.5),
+            RegexRule("canada", rf"\b(?:{_W}[ \t]+)?{_CA_POST}\b(?:[ \t]+{_W})?", 0.6),
+            RegexRule("netherlands", rf"\b(?:(?:[a-z]{{1,3}}[ \t]+)?{_W}[ \t]+)?\d{{4}}[ ]?[A-Z]{{2}}\b(?:[ \t\n]+(?:['’]?[a-z]{{1,2}}[ \t-])?{_WORDS})?", 0.5),
             RegexRule("code_then_city", rf"\b(?:[A-Z]{{1,2}}-)?\d{{4,5}},?[ \t]+{_WORDS}(?:[ \t]*\([A-Z]{{2}}\))?", 0.5),
             RegexRule("city_then_code", rf"\b{_WORDS},?[ \t]+\d{{4,5}}\b{tail}", 0.45),
             RegexRule("bare_zip", r"\b\d{5}\b", 0.2),
@@ -110,6 +111,11 @@ def _postal() -> RegexRecognizer:
     )
 
 
+def _place() -> RegexRecognizer:
+    cue = r"(?i:\b(?:lives|living|resides|residing|moved|relocated|born|raised|grew[ \t]+up)(?:[ \t]+alone)?[ \t]+(?:in|at|to|near)[ \t]+)"
+    return RegexRecognizer("LOCATION", [RegexRule("residence", rf"{cue}({_WORDS})", 0.6, group=1)])
+
+
 def address_recognizers() -> list[RegexRecognizer]:
-    """Fresh street-address and postal-code recognisers."""
-    return [_street(), _postal()]
+    """Fresh street-address, postal-code and place-of-residence recognisers."""
+    return [_street(), _postal(), _place()]

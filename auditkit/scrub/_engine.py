@@ -251,7 +251,7 @@ class DetectionEngine:
         try:
             for (offset, chunk), doc in zip(chunks, docs, strict=True):
                 found.extend(self._analyze_chunk(chunk, offset, doc))
-            found.extend(self._propagate_names(norm.text, found))
+            found = self._refine_names(norm.text, found)
         except _RowTimeout:
             return RowFailure(f"analysis exceeded the time budget (scrub.row_timeout_s={self.config.row_timeout_s})")
         except Exception as exc:  # noqa: BLE001 - fail closed, reason without data
@@ -292,11 +292,13 @@ class DetectionEngine:
             out.append(Detection(res.entity_type, res.start + offset, res.end + offset, float(res.score)))
         return out
 
-    def _propagate_names(self, text: str, found: list[Detection]) -> list[Detection]:
-        persons = [(d.start, d.end) for d in found if d.entity == "PERSON"]
+    def _refine_names(self, text: str, found: list[Detection]) -> list[Detection]:
+        """Trim titles off PERSON spans, widen them over the rest of the name, add other mentions."""
+        persons = [d for d in found if d.entity == "PERSON"]
         emails = [(d.start, d.end) for d in found if d.entity == "EMAIL_ADDRESS"]
         if not persons and not emails:
-            return []
-        widened = expand_names(text, persons)
+            return found
+        widened = expand_names(text, [(d.start, d.end) for d in persons])
         mentions = name_mentions(text, widened, emails)
-        return [Detection("PERSON", start, end, 0.5) for start, end in widened + mentions]
+        others = [d for d in found if d.entity != "PERSON"]
+        return others + [Detection("PERSON", start, end, 0.6) for start, end in widened + mentions]

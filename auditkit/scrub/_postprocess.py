@@ -24,7 +24,8 @@ _PARTICLES = r"(?:(?:van|von|de|der|den|del|della|da|di|le|la|du|dos|das|bin|al|
 _RIGHT = re.compile(rf"[ \t]+{_PARTICLES}({_CAP_WORD})")
 _LEFT = re.compile(rf"({_CAP_WORD})[ \t]+$")
 _DATE_LIKE = re.compile(
-    r"\d{1,4}[/.-]\d|\b(?:1[89]|20)\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d"
+    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b|\b\d{1,2}/(?:1[89]|20)\d{2}\b|\b(?:1[89]|20)\d{2}\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d"
     r"|\d\s*(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.IGNORECASE,
 )
@@ -40,6 +41,7 @@ _STOP = frozenset(
     hospital clinic ward unit room department emergency urgent routine follow up per day days
     week weeks month months year years hour hours morning afternoon evening night""".split()
 )
+_LEAD = re.compile(r"([A-Za-z]+)\.?[ \t]+")
 _LOCAL_PART = re.compile(r"([A-Za-z0-9._%+-]+)@")
 
 
@@ -61,6 +63,10 @@ def expand_names(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int,
     """
     out: list[tuple[int, int]] = []
     for start, end in spans:
+        while (lead := _LEAD.match(text, start, end)) and lead.group(1).lower() in _STOP:
+            start = lead.end()
+        if start >= end:
+            continue
         while (match := _RIGHT.match(text, end)) and match.group(1).lower() not in _STOP:
             end = match.end()
         while (match := _LEFT.search(text[max(0, start - 40) : start])) and match.group(1).lower() not in _STOP:

@@ -128,9 +128,9 @@ class SafeStateMixin:
             save_state(output_dir, "optimizer", trainer.optimizer.state_dict())
             save_state(output_dir, "scheduler", trainer.lr_scheduler.state_dict())
         except TypeError:
-            for stale in Path(output_dir).glob("[os][pc][th]*.*"):
-                if stale.stem in ("optimizer", "scheduler") and stale.suffix in (".json", ".safetensors"):
-                    stale.unlink()
+            for stem in ("optimizer", "scheduler"):
+                for suffix in (".json", ".safetensors"):
+                    (Path(output_dir) / f"{stem}{suffix}").unlink(missing_ok=True)
             return super()._save_optimizer_and_scheduler(output_dir)  # type: ignore[misc,no-any-return]
         return None
 

@@ -9,7 +9,6 @@ safetensors; a killed run resumes from its newest checkpoint.
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ import torch
 
 from auditkit._io import atomic_dir, atomic_write_json, sha256_file
 from auditkit._logging import get_logger
-from auditkit._model_io import default_model_path, load_classifier, resolve_device
+from auditkit._model_io import default_model_path, load_classifier, quiet_transformers, resolve_device
 from auditkit._offline import force_offline
 from auditkit.config import RunConfig, TrainingConfig
 from auditkit.data import AuditDataset
@@ -199,13 +198,14 @@ def fine_tune(
         data_collator=PadCollator(pad_token_id=tokenizer.pad_token_id or 0),
         processing_class=tokenizer, callbacks=all_callbacks, fairness_loss=fairness_loss,
     )
+    if not progress:
+        from transformers.trainer_callback import PrinterCallback
+
+        trainer.remove_callback(PrinterCallback)
     start_from = latest_checkpoint(ckpt) if resume else None
     began = time.perf_counter()
-    hf_level = _quiet_transformers()
-    try:
+    with quiet_transformers():
         result = trainer.train(resume_from_checkpoint=str(start_from) if start_from else None)
-    finally:
-        logging.getLogger("transformers").setLevel(hf_level)
     seconds = time.perf_counter() - began
     summary = {
         "epochs": float(trainer.state.epoch or 0.0),
@@ -226,20 +226,13 @@ def fine_tune(
                       positive_label=train.positive_label, base_model=base.name, training=summary)
 
 
-def _quiet_transformers() -> int:
-    hf = logging.getLogger("transformers")
-    level = hf.level
-    hf.setLevel(logging.ERROR)
-    return level
-
-
 def save_model(model: Any, tokenizer: Any, out_dir: str | os.PathLike[str], *, labels: list[str],
                positive_label: str | None, base_model: str, training: dict[str, Any]) -> ModelArtifact:
     """Save ``model`` + tokenizer as safetensors into ``out_dir`` atomically, with metadata."""
     if hasattr(model, "merge_and_unload"):
         model = model.merge_and_unload()
     target = Path(out_dir)
-    with atomic_dir(target) as tmp:
+    with atomic_dir(target) as tmp, quiet_transformers():
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         weights = {p.name: sha256_file(p) for p in sorted(tmp.glob("*.safetensors"))}

@@ -106,3 +106,14 @@ def test_excluded_file_is_not_scanned(run_dir: Path) -> None:
 def test_missing_run_dir_raises_data_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="run directory not found"):
         sweep(tmp_path / "nope", _set(SSN))
+
+
+def test_tokenised_copy_is_found_as_spaced_form(run_dir: Path) -> None:
+    (run_dir / "tokens.json").write_text('["912", "-", "34", "-", "5678"] ["Annika", "Blackwood"]', encoding="utf-8")
+    result = sweep(run_dir, _set(SSN, NAME))
+    assert {(h.canary, h.form) for h in result.hits} == {("ssn#0", "spaced"), ("name#1", "spaced")}
+
+
+def test_parts_alone_or_inside_longer_numbers_are_not_hits(run_dir: Path) -> None:
+    (run_dir / "x.txt").write_text("annika went home; 1912-34-56789; blackwood", encoding="utf-8")
+    assert sweep(run_dir, _set(SSN, NAME)).clean
