@@ -160,7 +160,7 @@ class ScrubConfig(_Section):
     chunk_chars: int = Field(10_000, ge=500)
     chunk_overlap: int = Field(200, ge=0)
     residual_check: bool = True
-    residual_sample: float = Field(0.25, gt=0, le=1)
+    residual_sample: float = Field(0.1, gt=0, le=1)
 
 
 class ExplainConfig(_Section):
@@ -175,6 +175,14 @@ class ExplainConfig(_Section):
     identity_terms: list[str] | None = None
     faithfulness_k: list[float] = Field(default_factory=lambda: [0.05, 0.1, 0.2])
     delta_tolerance: float = Field(0.05, gt=0)
+    precision: Literal["auto", "fp32"] = "auto"
+    max_internal_batch_size: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _k_are_fractions(self) -> ExplainConfig:
+        if any(not 0 < k <= 1 for k in self.faithfulness_k):
+            raise ValueError("explain.faithfulness_k values must be fractions in (0, 1], e.g. [0.05, 0.1, 0.2]")
+        return self
 
 
 class PrivacyConfig(_Section):

@@ -13,8 +13,8 @@ What is planted
   span is recorded, so scrubbing recall is measured exactly.
 * **Bias**: the true label is ``urgent`` when the note has an urgent symptom.
   In the historically labelled splits (train and validation) truly urgent notes
-  of female patients are labelled ``routine`` with probability 0.8 for cardiac
-  and pain presentations and 0.1 otherwise (about 45 % overall): historic
+  of female patients are labelled ``routine`` with probability 0.9 for cardiac
+  and pain presentations and 0.4 otherwise (about 65 % overall): historic
   under-triage. The test split is labelled by symptoms alone. Notes carry
   gendered words (she/he, her/his, woman/man, Ms/Mrs/Mr, mother/father) that
   match the ``gender`` column, so a model can pick the bias up; an unmitigated

@@ -22,7 +22,7 @@ GENERATOR_VERSION = 1
 #: Splits labelled "historically" and therefore carrying the plant; test is labelled by symptoms.
 BIASED_SPLITS: tuple[str, ...] = ("train", "validation")
 #: Probability that a truly urgent female note in a biased split is labelled routine, by presentation.
-FLIP_PROBABILITY: Mapping[str, float] = MappingProxyType({"dismissed": 0.8, "other": 0.1})
+FLIP_PROBABILITY: Mapping[str, float] = MappingProxyType({"dismissed": 0.9, "other": 0.4})
 _GROUPS = ("female", "male")
 
 

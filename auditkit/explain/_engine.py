@@ -7,12 +7,15 @@ examples per Captum call with one target per example, and sizes Captum's
 the example batch, and only gives up (with a clear error) when one example at
 one step does not fit. For path methods it checks the convergence delta and
 recomputes, in full precision with more steps, the examples above tolerance.
-CPU and CUDA run the same code; CUDA only adds autocast.
+CPU and CUDA run the same code; CUDA only adds autocast, and only for path
+methods, whose convergence delta catches precision loss (those examples are
+recomputed in full precision). Forward-only passes stay in full precision.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,11 +29,20 @@ from auditkit.exceptions import ExplainError
 from auditkit.explain._encode import EncodedText
 from auditkit.explain._methods import AttributionBatch, Explainer
 
-__all__ = ["EngineReport", "EngineSettings", "attribute_all", "is_oom", "predict_proba", "rows_budget"]
+__all__ = [
+    "EngineReport",
+    "EngineSettings",
+    "attribute_all",
+    "is_oom",
+    "plan_internal_batch",
+    "predict_proba",
+    "rows_budget",
+]
 
 _LOG = get_logger(__name__)
 _RECOMPUTE_FACTOR = 4
 _MAX_RECOMPUTE_STEPS = 1024
+_CPU_TOKENS_PER_PASS = 8192  # larger passes gain nothing on CPU, only memory
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class EngineSettings:
     autocast: bool = False
     delta_tolerance: float = 0.05
     max_internal_batch_size: int | None = None
-    memory_fraction: float = 0.5
+    memory_fraction: float = 0.5  # of free memory; CPU runs use half of this (the machine is shared)
 
 
 @dataclass
@@ -85,7 +97,8 @@ def rows_budget(model: nn.Module, seq_len: int, device: torch.device, *, fractio
     layers = int(getattr(config, "num_hidden_layers", 12) or 12)
     heads = int(getattr(config, "num_attention_heads", 12) or 12)
     per_row = seq_len * layers * (34 * hidden + 5 * heads * seq_len) * 4
-    return max(1, int(_free_bytes(device) * fraction) // max(per_row, 1))
+    share = fraction if device.type == "cuda" else fraction / 2
+    return max(1, int(_free_bytes(device) * share) // max(per_row, 1))
 
 
 def _autocast(settings: EngineSettings, enabled: bool = True) -> contextlib.AbstractContextManager[Any]:
@@ -125,7 +138,7 @@ def _too_big(n_tokens: int, device: torch.device) -> ExplainError:
 def _predict_rows(model: nn.Module, encoded: Sequence[EncodedText], rows: list[int], settings: EngineSettings, pad_id: int) -> np.ndarray:
     try:
         ids, mask, _ = _pad(encoded, rows, pad_id, settings.device)
-        with torch.no_grad(), _autocast(settings):
+        with torch.no_grad():
             logits = model(input_ids=ids, attention_mask=mask).logits.float()
         return torch.softmax(logits, dim=-1).cpu().numpy()
     except Exception as exc:  # noqa: BLE001 - only memory errors are handled, others re-raised
@@ -155,7 +168,7 @@ def _attribute_batch(
 ) -> tuple[Tensor, Tensor | None]:
     """One Captum call; on out-of-memory halve the internal batch, then split the examples."""
     try:
-        with _autocast(settings, enabled=not precise):
+        with _autocast(settings, enabled=explainer.has_delta and not precise):
             return explainer.attribute(model, batch, n_steps=n_steps, internal_batch_size=ibs)
     except Exception as exc:  # noqa: BLE001 - only memory errors are handled, others re-raised
         if not is_oom(exc):
@@ -188,13 +201,18 @@ def _run(
         target = torch.as_tensor(targets[rows], dtype=torch.long, device=settings.device)
         batch = AttributionBatch(ids, mask, baseline, target)
         budget = rows_budget(model, int(ids.shape[1]), settings.device, fraction=settings.memory_fraction)
+        if settings.device.type == "cpu":
+            budget = min(budget, max(1, _CPU_TOKENS_PER_PASS // int(ids.shape[1])))
         if settings.max_internal_batch_size is not None:
             budget = min(budget, settings.max_internal_batch_size)
-        ibs = max(batch.size, min(budget, batch.size * n_steps))
-        if budget < batch.size:
-            ibs = max(1, budget)
-        report.internal_batch_sizes.append(ibs)
-        attr, delta = _attribute_batch(explainer, model, batch, n_steps, ibs, settings, report, precise)
+        sub, steps_per = plan_internal_batch(batch.size, n_steps, budget)
+        parts = []
+        for start in range(0, batch.size, sub):
+            part = batch.subset(torch.arange(start, min(batch.size, start + sub)))
+            report.internal_batch_sizes.append(part.size * steps_per)
+            parts.append(_attribute_batch(explainer, model, part, n_steps, part.size * steps_per, settings, report, precise))
+        attr = torch.cat([p[0] for p in parts])
+        delta = torch.cat([p[1] for p in parts]) if all(p[1] is not None for p in parts) else None  # type: ignore[misc]
         attr_np = attr.detach().float().cpu().numpy()
         delta_np = None if delta is None else delta.detach().float().cpu().numpy().reshape(-1)
         for r, i in enumerate(rows):
@@ -202,6 +220,17 @@ def _run(
             if delta_np is not None and delta_np.size == len(rows):
                 deltas[i] = float(delta_np[r])
     return scores, deltas
+
+
+def plan_internal_batch(n_examples: int, n_steps: int, budget: int) -> tuple[int, int]:
+    """Split work into passes of at most ``budget`` rows: ``(examples per pass, steps per pass)``.
+
+    Steps are spread evenly over the passes (50 steps in budget 30 -> 2 x 25, not 30 + 20).
+    """
+    sub = min(n_examples, max(1, budget))
+    steps_per = max(1, min(n_steps, budget // sub))
+    steps_per = math.ceil(n_steps / math.ceil(n_steps / steps_per))
+    return sub, steps_per
 
 
 def _relative_delta(score: np.ndarray, delta: float) -> float:

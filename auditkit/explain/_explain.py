@@ -61,11 +61,10 @@ def _resolve(model: nn.Module, device: str | None) -> torch.device:
     return current if device is None else torch.device(resolve_device(device))
 
 
-def _targets(probs: np.ndarray, targets: Sequence[int] | None, n_labels: int) -> np.ndarray:
+def _targets(probs: np.ndarray, targets: Sequence[int] | None) -> np.ndarray:
     if targets is None:
         return probs.argmax(axis=1).astype(np.int64)
-    arr = np.asarray(targets, dtype=np.int64)
-    return arr
+    return np.asarray(targets, dtype=np.int64)
 
 
 def _convergence(report: EngineReport, deltas: dict[int, float], tolerance: float, has_delta: bool) -> dict[str, Any] | None:
@@ -159,6 +158,8 @@ def explain(
     n_labels = int(getattr(model.config, "num_labels", 2))
     if targets is not None and any(not 0 <= int(t) < n_labels for t in targets):
         raise ExplainError(f"targets must be class indices in [0, {n_labels - 1}]; got some outside that range")
+    if faithfulness_k and any(not 0 < float(k) <= 1 for k in faithfulness_k):
+        raise DataError("faithfulness_k values must be fractions in (0, 1], e.g. (0.05, 0.1, 0.2)")
     ids = [str(i) for i in ids] if ids is not None else [str(i) for i in range(len(texts))]
     limit = model_max_length(model, tokenizer, max_length)
     encoded = encode_texts(tokenizer, texts, max_length=limit)
@@ -196,7 +197,7 @@ def explain(
         n_resamples=n_resamples, confidence=confidence, seed=seed)
     return ExplanationResult(
         method=method, n_steps=n_steps, device=target_device.type,
-        precision="autocast" if settings.autocast and target_device.type == "cuda" else "fp32",
+        precision="autocast" if settings.autocast and explainer.has_delta and target_device.type == "cuda" else "fp32",
         records=records, skipped_ids=tuple(ids[i] for i, e in enumerate(encoded) if e.n_content == 0),
         max_length=limit, identity_terms=terms, reliance=overall, reliance_by_group=by_group, faithfulness=faith,
         convergence=_convergence(report, deltas, delta_tolerance, explainer.has_delta),
@@ -210,7 +211,7 @@ def _run(model: nn.Module, explainer: Any, encoded: list[EncodedText], rows: lis
     probs = np.zeros((len(encoded), n_labels))
     if rows:
         probs[rows] = predict_proba(model, [encoded[i] for i in rows], settings, pad_id)
-    tgt = _targets(probs, targets, n_labels)
+    tgt = _targets(probs, targets)
     scores, deltas, report = (attribute_all(explainer, model, encoded, rows, tgt, settings, pad_id)
                               if rows else ({}, {}, EngineReport()))
     faith = None

@@ -192,9 +192,6 @@ class ExplanationResult:
             out = [r.heatmap() for r in _pick(sorted(self.records, key=lambda r: r.id))]
         return out
 
-    def _convergence_section(self) -> dict[str, Any] | None:
-        return self.convergence
-
     def to_scorecard(self) -> dict[str, Any]:
         """The ``explain`` section of scorecard.json (metric leaves follow the scorecard convention)."""
         notes = []
@@ -211,7 +208,7 @@ class ExplanationResult:
             "method": self.method, "n_steps": self.n_steps, "device": self.device, "precision": self.precision,
             "n_examples": len(self.records), "n_skipped_no_tokens": len(self.skipped_ids),
             "n_truncated": self.n_truncated, "max_length": self.max_length, "notes": notes,
-            "convergence": self._convergence_section(), "memory": self.memory,
+            "convergence": self.convergence, "memory": self.memory,
             "identity_terms": list(self.identity_terms),
             "sensitive_token_reliance": self.reliance.to_dict(),
             "sensitive_token_reliance_by_group": {

@@ -96,15 +96,21 @@ class SweepResult:
 
 
 def spaced_pattern(value: str) -> re.Pattern[bytes] | None:
-    """Regex for the canary's alphanumeric parts in order, with up to 12 other bytes between them.
+    """Regex for the canary's alphanumeric parts in order, separated by 1-12 spaces or punctuation marks.
 
     Catches tokenised and re-punctuated copies (``912 - 34 - 5678``, ``"annika", "blackwood"``);
-    ``None`` for a value with a single part.
+    ``None`` for a value with a single part. The pattern starts with a literal so
+    the regex engine can skip ahead quickly; the left word boundary is checked by the caller.
     """
     parts = re.findall(r"[a-z0-9]+", value.lower())
     if len(parts) < 2:
         return None
-    return re.compile(rb"(?<![a-z0-9])" + rb"[^a-z0-9]{1,12}".join(re.escape(p.encode()) for p in parts) + rb"(?![a-z0-9])")
+    sep = rb"[\s\"',.;:/#()\[\]_-]{1,12}"
+    return re.compile(sep.join(re.escape(p.encode()) for p in parts) + rb"(?![a-z0-9])")
+
+
+def _spaced_hit(regex: re.Pattern[bytes], chunk: bytes) -> bool:
+    return any(m.start() == 0 or not chunk[m.start() - 1 : m.start()].isalnum() for m in regex.finditer(chunk))
 
 
 def canary_forms(value: str) -> dict[str, bytes]:
@@ -151,7 +157,7 @@ def _search(chunk: bytes, patterns: list[tuple[Canary, str, bytes]], spaced: dic
         if pattern in chunk:
             found.add((i, form))
     for i, regex in spaced.items():
-        if regex.search(chunk):
+        if _spaced_hit(regex, chunk):
             found.add((i, "spaced"))
 
 
@@ -165,7 +171,7 @@ def _scan_file(path: Path, patterns: list[tuple[Canary, str, bytes]], spaced: di
                 _search(chunk, patterns, spaced, found)
     if path.suffix == ".parquet":
         _search(_parquet_text(path), patterns, spaced, found)
-    return found
+    return {(i, form) for i, form in found if form != "spaced" or (i, "raw") not in found}
 
 
 def _name_holds_canary(relpath: str, patterns: list[tuple[Canary, str, bytes]]) -> list[Canary]:

@@ -7,14 +7,15 @@ output, withholds any text it could not check, and reports counts in a
 """
 
 from auditkit.scrub._engine import DEFAULT_ENTITIES, Detection, DetectionEngine
+from auditkit.scrub._frame import WITHHELD, ScrubbedFrame, scrub_frame
 from auditkit.scrub._operators import Operator, OperatorName, apply_operator, load_key
 from auditkit.scrub._recognizers import RegexRecognizer, RegexRule, default_recognizers
 from auditkit.scrub._scrubber import CellResult, Scrubber
-from auditkit.scrub._summary import QuarantineRecord, ScrubSummary
+from auditkit.scrub._summary import QuarantineRecord, ScrubSummary, combine_summaries
 
 __all__ = [
-    "DEFAULT_ENTITIES",
     "CellResult",
+    "DEFAULT_ENTITIES",
     "Detection",
     "DetectionEngine",
     "Operator",
@@ -23,8 +24,12 @@ __all__ = [
     "RegexRecognizer",
     "RegexRule",
     "ScrubSummary",
+    "ScrubbedFrame",
     "Scrubber",
+    "WITHHELD",
     "apply_operator",
+    "combine_summaries",
     "default_recognizers",
     "load_key",
+    "scrub_frame",
 ]

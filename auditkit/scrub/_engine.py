@@ -23,8 +23,8 @@ from auditkit._offline import force_offline, offline_tldextract
 from auditkit.config import ScrubConfig
 from auditkit.exceptions import ConfigError
 from auditkit.scrub._context import WindowContextEnhancer
-from auditkit.scrub._normalize import deshout, normalize
-from auditkit.scrub._postprocess import expand_names, is_date_like, name_mentions
+from auditkit.scrub._normalize import deshout, ner_view, normalize
+from auditkit.scrub._postprocess import COMMON_WORDS, expand_names, is_date_like, name_mentions
 from auditkit.scrub._recognizers import default_recognizers
 
 __all__ = ["DEFAULT_ENTITIES", "Detection", "DetectionEngine", "RowFailure"]
@@ -132,7 +132,7 @@ def _chunks(text: str, size: int, overlap: int) -> list[tuple[int, str]]:
         if end >= len(text):
             break
         nxt = text.find(" ", max(start + 1, end - overlap), end)
-        start = nxt if nxt > start else end
+        start = nxt if nxt > start else max(start + 1, end - overlap)
     return pieces
 
 
@@ -155,6 +155,11 @@ class DetectionEngine:
 
         self.config = config
         self.nlp = _load_nlp(config.spacy_model)
+        if self.nlp.lang != config.language:
+            raise ConfigError(
+                f"scrub.language: {config.language!r} does not match the spaCy model's language "
+                f"{self.nlp.lang!r}; expected the model's language; set scrub.language or choose a model for it"
+            )
         ner_conf = NerModelConfiguration(
             model_to_presidio_entity_mapping=dict(_NER_MAP), labels_to_ignore=list(_NER_IGNORE)
         )
@@ -219,7 +224,7 @@ class DetectionEngine:
         """
         norms = [normalize(text) for text in texts]
         plan = [_chunks(norm.text, self.config.chunk_chars, self.config.chunk_overlap) for norm in norms]
-        flat = [deshout(chunk) for chunks in plan for _, chunk in chunks]
+        flat = [deshout(ner_view(chunk, COMMON_WORDS)) for chunks in plan for _, chunk in chunks]
         docs = self._docs(flat)
         out: list[list[Detection] | RowFailure] = []
         cursor = 0

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["NormalizedText", "deshout", "normalize"]
+__all__ = ["NormalizedText", "deshout", "ner_view", "normalize"]
 
 _HOMOGLYPHS = {
     "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
@@ -25,6 +25,7 @@ _HOMOGLYPHS = {
     "＠": "@", "․": ".", "‧": ".", "﹒": ".", "．": ".", "‐": "-", "‑": "-", "‒": "-",
     "–": "-", "—": "-", "−": "-", "\u00a0": " ", "\u2007": " ", "\u202f": " ",
 }
+_TAG = re.compile(r"<[A-Z][A-Z_]*(?:[_#][0-9a-f]{6,64})?>")
 _SHOUT = re.compile(r"\b[A-Z][A-Z'’-]{2,}[A-Z]\b")
 
 
@@ -94,5 +95,34 @@ def normalize(text: str) -> NormalizedText:
 
 
 def deshout(text: str) -> str:
-    """Title-case ALL-CAPS words (same length), so a small NER model sees names as names."""
+    """Prepare text for NER (same length): title-case ALL-CAPS words, blank auditkit's own tags.
+
+    A small NER model misses ``JOHN SMITH`` but finds ``John Smith``; and the
+    ``<PHONE_NUMBER>`` tags of already-scrubbed text are not names.
+    """
+    text = _TAG.sub(lambda match: " " * len(match.group(0)), text)
     return _SHOUT.sub(lambda match: match.group(0).capitalize(), text)
+
+
+_SENTENCE = re.compile(r"[^.!?;\n]*(?:[.!?;\n]+|$)")
+_CANDIDATE = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]*")
+
+
+def ner_view(text: str, common: frozenset[str]) -> str:
+    """Blank (same length) the sentences NER cannot add anything to.
+
+    NER is only needed where a name or place could be: a sentence with no
+    capitalised word outside ``common`` (lower-cased sentence starters, titles,
+    months, clinical words) is replaced by spaces, which spaCy reads as one
+    token, so the model runs on a fraction of the text. Offsets are unchanged.
+    """
+    pieces = []
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group(0)
+        if not sentence:
+            continue
+        if any(word.lower() not in common for word in _CANDIDATE.findall(sentence)):
+            pieces.append(sentence)
+        else:
+            pieces.append(re.sub(r"[^\n]", " ", sentence))
+    return "".join(pieces)

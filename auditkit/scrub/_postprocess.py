@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-__all__ = ["expand_names", "is_date_like", "name_mentions"]
+__all__ = ["COMMON_WORDS", "expand_names", "is_date_like", "name_mentions"]
 
 _D = TypeVar("_D")
 _UP = "A-ZÀ-ÖØ-Þ"
@@ -40,6 +40,16 @@ _STOP = frozenset(
     september october november december today yesterday tomorrow street road avenue lane drive
     hospital clinic ward unit room department emergency urgent routine follow up per day days
     week weeks month months year years hour hours morning afternoon evening night""".split()
+)
+COMMON_WORDS = _STOP | frozenset(
+    """a an all also after before because but can could did do does during each every few for from had
+    have here if into just more most much no none now only or other over same should since so some such
+    than then there through under until up very was were which while will would yes call called email
+    phone address born chart record medical nurse doctor walk intake note presents complains reports
+    describes denies takes history non smoker requests prefers lives home best callback mrn dob ssn md
+    rn er ed icu ecg ekg bp hr rr mri ct xray x ray covid social security number date birth file on
+    appointment follow referral prescription results blood work routine urgent triage caller seen
+    visit admitted discharged mild severe sudden pain fever cough""".split()
 )
 _LEAD = re.compile(r"([A-Za-z]+)\.?[ \t]+")
 _LOCAL_PART = re.compile(r"([A-Za-z0-9._%+-]+)@")

@@ -13,7 +13,6 @@ import hashlib
 import math
 import multiprocessing as mp
 import sys
-import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -250,7 +249,6 @@ class Scrubber:
         touched: set[str] = set()
         quarantined: set[str] = set()
         entities: Counter[str] = Counter()
-        checked_entities = 0
         for res in results:
             summary.cells_total += 1
             column = summary.entities_by_column.setdefault(res.column, {})
@@ -264,16 +262,10 @@ class Scrubber:
             if res.residual is not None:
                 summary.residual_cells_checked += 1
                 summary.residual_entities += res.residual
-                checked_entities += sum(res.entities.values())
+                summary.residual_checked_entities += sum(res.entities.values())
         summary.entities = dict(entities)
         summary.rows_touched, summary.rows_quarantined = len(touched), len(quarantined)
-        if not self.config.residual_check:
-            summary.residual_reason = "residual pass disabled (scrub.residual_check is false)"
-        elif summary.residual_cells_checked == 0:
-            summary.residual_reason = "no scrubbed cell was selected for the residual pass"
-        else:
-            summary.residual_entity_rate = summary.residual_entities / max(checked_entities, 1)
-        summary.docs_per_second = round(summary.cells_total / seconds, 2) if seconds > 0 else None
+        summary.finish(residual_on=self.config.residual_check)
         _log.info("scrubbed %d cells: %d rows touched, %d quarantined", summary.cells_total, summary.rows_touched, summary.rows_quarantined)
         return summary
 
@@ -281,10 +273,3 @@ class Scrubber:
     def quarantine_records(results: Iterable[CellResult]) -> list[QuarantineRecord]:
         """The withheld cells as quarantine records (id, column, reason)."""
         return [QuarantineRecord(id=r.row_id, column=r.column, reason=r.failure) for r in results if r.failure]
-
-
-def timed_scrub(scrubber: Scrubber, cells: Sequence[tuple[str, str, Any]], *, progress: bool = False) -> tuple[list[CellResult], float]:
-    """Scrub ``cells`` and return the results with the wall time in seconds."""
-    start = time.perf_counter()
-    results = list(scrubber.scrub_cells(cells, total=len(cells), progress=progress))
-    return results, time.perf_counter() - start

@@ -11,7 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["QuarantineRecord", "ScrubSummary"]
+__all__ = ["RESIDUAL_DISABLED", "QuarantineRecord", "ScrubSummary", "combine_summaries"]
+
+RESIDUAL_DISABLED = "residual pass disabled (scrub.residual_check is false)"
 
 
 class QuarantineRecord(BaseModel):
@@ -40,6 +42,8 @@ class ScrubSummary(BaseModel):
     residual_cells_checked:
         Scrubbed cells the residual pass re-analysed (a stable sample of
         ``scrub.residual_sample`` of them, chosen by a hash of row id and column).
+    residual_checked_entities:
+        Identifiers replaced in those cells (the rate's denominator).
     residual_entities:
         Identifiers the residual pass still found in those cells.
     residual_entity_rate:
@@ -60,6 +64,7 @@ class ScrubSummary(BaseModel):
     entities: dict[str, int] = Field(default_factory=dict)
     entities_by_column: dict[str, dict[str, int]] = Field(default_factory=dict)
     residual_cells_checked: int = 0
+    residual_checked_entities: int = 0
     residual_entities: int = 0
     residual_entity_rate: float | None = None
     residual_reason: str | None = None
@@ -71,6 +76,20 @@ class ScrubSummary(BaseModel):
     score_threshold: float = 0.0
     workers: int = 1
 
+    def finish(self, *, residual_on: bool) -> None:
+        """Derive the residual rate and throughput from the counts."""
+        self.seconds = round(self.seconds, 3)
+        self.docs_per_second = round(self.cells_total / self.seconds, 2) if self.seconds > 0 else None
+        if not residual_on:
+            self.residual_entity_rate = None
+            self.residual_reason = RESIDUAL_DISABLED
+        elif self.residual_cells_checked == 0:
+            self.residual_entity_rate = None
+            self.residual_reason = "no scrubbed cell was selected for the residual pass"
+        else:
+            self.residual_entity_rate = self.residual_entities / max(self.residual_checked_entities, 1)
+            self.residual_reason = None
+
     def to_json_dict(self) -> dict[str, Any]:
         """Return the summary as a plain JSON-ready dict (sorted entity keys)."""
         data = self.model_dump(mode="json")
@@ -79,3 +98,31 @@ class ScrubSummary(BaseModel):
             col: dict(sorted(counts.items())) for col, counts in sorted(self.entities_by_column.items())
         }
         return data
+
+
+_ADDED = (
+    "rows_total", "rows_touched", "rows_quarantined", "cells_total", "residual_cells_checked",
+    "residual_checked_entities", "residual_entities", "seconds",
+)
+
+
+def combine_summaries(parts: list[ScrubSummary]) -> ScrubSummary:
+    """Add summaries of disjoint parts (e.g. splits) into one; rates recomputed from the totals."""
+    if not parts:
+        return ScrubSummary()
+    first = parts[0]
+    total = ScrubSummary(
+        operator=first.operator, model=first.model, language=first.language,
+        score_threshold=first.score_threshold, workers=first.workers,
+    )
+    for part in parts:
+        for name in _ADDED:
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+        for entity, count in part.entities.items():
+            total.entities[entity] = total.entities.get(entity, 0) + count
+        for column, counts in part.entities_by_column.items():
+            target = total.entities_by_column.setdefault(column, {})
+            for entity, count in counts.items():
+                target[entity] = target.get(entity, 0) + count
+    total.finish(residual_on=not any(p.residual_reason == RESIDUAL_DISABLED for p in parts))
+    return total

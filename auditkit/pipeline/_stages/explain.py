@@ -35,7 +35,8 @@ def _explain_with(ctx: StageContext, folder: str, sample: Any, sensitive: list[s
         method=cfg.explain.method, n_steps=cfg.explain.n_steps, batch_size=cfg.explain.batch_size,
         device=cfg.explain.device, identity_terms=cfg.explain.identity_terms,
         faithfulness_k=cfg.explain.faithfulness_k if faithful else None,
-        delta_tolerance=cfg.explain.delta_tolerance, max_length=cfg.model.max_length, seed=cfg.seed,
+        delta_tolerance=cfg.explain.delta_tolerance, precision=cfg.explain.precision,
+        max_internal_batch_size=cfg.explain.max_internal_batch_size, max_length=cfg.model.max_length, seed=cfg.seed,
         n_resamples=cfg.fairness.bootstrap, confidence=cfg.fairness.confidence,
     )
 

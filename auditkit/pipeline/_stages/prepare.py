@@ -1,15 +1,25 @@
-"""Stage ``prepare``: load and validate the raw data, split it, write ``data/<split>.jsonl``."""
+"""Stage ``prepare``: load, validate and split the raw data, seed canaries, scrub, write ``data/<split>.jsonl``.
+
+Scrubbing happens here, in memory, before anything is written: with scrubbing
+on, raw text never reaches the run folder, even if the run is killed. Rows the
+scrubber could not analyse safely are withheld (quarantined by id and reason)
+and dropped from the splits. ``scrub/summary.json`` holds counts only.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from auditkit.data import load_dataset
+from auditkit._io import atomic_write_json, atomic_write_text
+from auditkit.data import AuditDataset, load_dataset
 from auditkit.pipeline._stage import Stage, StageContext
 from auditkit.pipeline._stages._common import write_dataset
 
-__all__ = ["STAGE"]
+__all__ = ["QUARANTINE", "STAGE", "SUMMARY", "scrub_dataset"]
+
+SUMMARY = "scrub/summary.json"
+QUARANTINE = "scrub/quarantine.jsonl"
 
 
 def _inputs(ctx: StageContext) -> list[Path]:
@@ -17,24 +27,45 @@ def _inputs(ctx: StageContext) -> list[Path]:
     return [Path(p) for p in (data.path, data.train, data.validation, data.test) if p is not None]
 
 
+def scrub_dataset(ctx: StageContext, dataset: AuditDataset) -> tuple[AuditDataset, dict[str, Any]]:
+    """Scrub the text of every split in memory; drop withheld rows; write the summary and quarantine list."""
+    from auditkit.scrub import Scrubber, scrub_frame
+
+    result = scrub_frame(dataset.frame, ["text"], scrubber=Scrubber(ctx.config.scrub), progress=ctx.progress)
+    withheld = {record.id for record in result.quarantine}
+    keep = ~result.frame["id"].astype(str).isin(withheld)
+    summary = result.summary
+    atomic_write_json(ctx.path(SUMMARY), summary.to_json_dict())
+    atomic_write_text(ctx.path(QUARANTINE), "".join(r.model_dump_json() + "\n" for r in result.quarantine))
+    ctx.logger.info("scrub: %d rows, %d withheld", summary.rows_total, len(withheld))
+    brief = {"rows": summary.rows_total, "rows_touched": summary.rows_touched, "rows_dropped": int((~keep).sum()),
+             "identifiers": int(sum(summary.entities.values())), "residual_entity_rate": summary.residual_entity_rate}
+    return dataset.with_frame(result.frame[keep]), brief
+
+
+def _scrub_off(ctx: StageContext) -> dict[str, Any]:
+    reason = "scrubbing disabled in config: the prepared splits hold the raw text"
+    atomic_write_json(ctx.path(SUMMARY), {"status": "not_run", "reason": reason})
+    atomic_write_text(ctx.path(QUARANTINE), "")
+    return {"status": "not_run", "reason": reason}
+
+
 def _run(ctx: StageContext) -> dict[str, Any]:
     dataset = load_dataset(ctx.config.data, seed=ctx.config.seed)
-    seeder = _canary_seeder()
-    if ctx.config.privacy.canaries and seeder is not None:
-        dataset = seeder(ctx, dataset)
+    if ctx.config.privacy.canaries:
+        from auditkit.pipeline._stages._canaries import seed_run_canaries
+
+        dataset = seed_run_canaries(ctx, dataset)
+    if ctx.config.scrub.enabled:
+        dataset, scrub = scrub_dataset(ctx, dataset)
+    else:
+        scrub = _scrub_off(ctx)
     write_dataset(ctx, dataset)
     counts = dataset.frame["split"].value_counts().to_dict()
     return {"rows": len(dataset), "splits": {k: int(v) for k, v in sorted(counts.items())},
-            "labels": list(dataset.labels), "sensitive": list(dataset.sensitive)}
+            "labels": list(dataset.labels), "sensitive": list(dataset.sensitive), "scrub": scrub}
 
 
-def _canary_seeder() -> Any:
-    try:
-        from auditkit.pipeline._stages._canaries import seed_run_canaries
-    except ImportError:
-        return None
-    return seed_run_canaries
-
-
-STAGE = Stage(name="prepare", run=_run, config_sections=("data", "privacy"), inputs=_inputs,
-              outputs=("data/train.jsonl", "data/validation.jsonl", "data/test.jsonl", "data/meta.json"))
+STAGE = Stage(name="prepare", run=_run, config_sections=("data", "privacy", "scrub"), inputs=_inputs,
+              outputs=("data/train.jsonl", "data/validation.jsonl", "data/test.jsonl", "data/meta.json",
+                       SUMMARY, QUARANTINE))

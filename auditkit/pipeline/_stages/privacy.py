@@ -91,6 +91,8 @@ def _run(ctx: StageContext) -> dict[str, Any]:
         membership=_membership(ctx),
         artifacts=artifacts,
         canary_sweep=_sweep(ctx),
+        notes=["the sweep ran before the report and gate stages wrote their files; run "
+               "`auditkit sweep RUN_DIR` after the run to cover them too"],
     )
     result.write(ctx.path(_OUTPUT))
     auc = result.membership.get("auc", {}).get("value") if result.membership.get("status") == "ok" else None

@@ -76,8 +76,26 @@ def test_rows_budget_shrinks_with_sequence_length(tiny: tuple[Any, Any]) -> None
 
 def test_internal_batch_size_is_capped_by_the_request(tiny: tuple[Any, Any]) -> None:
     model, tokenizer = tiny
-    result = explain(model, tokenizer, TEXTS, batch_size=3, max_internal_batch_size=5, **KW)
-    assert result.memory["internal_batch_sizes"] == [5]
+    reference = explain(model, tokenizer, TEXTS, batch_size=6, **KW)
+    result = explain(model, tokenizer, TEXTS, batch_size=6, max_internal_batch_size=5, **KW)
+    assert max(result.memory["internal_batch_sizes"]) <= 5
+    for a, b in zip(result.records, reference.records):
+        np.testing.assert_allclose(a.scores, b.scores, atol=1e-5)
+
+
+@pytest.mark.parametrize("n_examples, n_steps, budget, plan", [
+    (16, 50, 10_000, (16, 50)),  # everything in one pass
+    (16, 50, 480, (16, 25)),     # 2 even passes of 25 steps, not 30 + 20
+    (16, 50, 10, (10, 1)),       # fewer rows than examples: split the examples
+    (1, 50, 1, (1, 1)),
+])
+def test_internal_batches_are_planned_evenly_within_the_budget(n_examples: int, n_steps: int, budget: int,
+                                                               plan: tuple[int, int]) -> None:
+    from auditkit.explain._engine import plan_internal_batch
+
+    assert plan_internal_batch(n_examples, n_steps, budget) == plan
+    sub, steps = plan
+    assert sub * steps <= max(budget, 1)
 
 
 def test_examples_above_the_delta_tolerance_are_recomputed_with_more_steps(tiny: tuple[Any, Any]) -> None:
@@ -108,3 +126,13 @@ def test_one_example_falls_back_to_one_step_at_a_time_when_memory_is_short(tiny:
         handle.remove()
     assert result.memory["oom_backoffs"] >= 2
     np.testing.assert_allclose(result.records[0].scores, reference.records[0].scores, atol=1e-5)
+
+
+def test_cpu_runs_never_autocast_even_when_precision_is_auto(tiny: tuple[Any, Any]) -> None:
+    import contextlib
+
+    from auditkit.explain._engine import EngineSettings, _autocast
+
+    assert isinstance(_autocast(EngineSettings(device=torch.device("cpu"), autocast=True)), contextlib.nullcontext)
+    model, tokenizer = tiny
+    assert explain(model, tokenizer, TEXTS[:1], precision="auto", **KW).precision == "fp32"
