@@ -51,8 +51,8 @@ _COMPOUND = (
 )
 _NUM = r"\d{1,5}(?:[/-]\d{1,4})?[A-Za-z]?\b"
 _UNIT = (
-    r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Appartamento|Piano|Interno|Scala"
-    r"|Puerta|Piso|Bajo|Escalera|Esc|Étage|Bâtiment|Bât|Etg)\.?[ \t]*#?[ \t]*\w{1,5}\b){0,2}"
+    r"(?:,?[ \t]*(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Appartamento|Piano|Interno|Scala"
+    r"|Puerta|Piso|Bajo|Escalera|Esc|Étage|Bâtiment|Bât|Etg)\.?[ \t]*#?|#)[ \t]*\w{1,5}\b){0,2}"
 )
 _STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
@@ -65,7 +65,8 @@ _UK_POST = r"[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}"
 
 def _street() -> RegexRecognizer:
     en_type = rf"(?:(?i:{_EN_TYPES})\b\.?|(?:{_EN_RARE})\b)"
-    number_first = rf"\b{_NUM}[ \t]+(?:[NSEW]\.?[ \t]+)?(?:{_W}[ \t]+){{0,4}}{en_type}{_UNIT}"
+    city_tail = rf"(?:,[ \t]*{_W}(?:[ \t]+{_W})?(?:,[ \t]*[A-Z]{{2}}\b)?(?:[ \t]+\d{{5}}(?:-\d{{4}})?)?)?"
+    number_first = rf"\b{_NUM}[ \t]+(?:[NSEW]\.?[ \t]+)?(?:{_W}[ \t]+){{0,4}}{en_type}{_UNIT}{city_tail}"
     eu_number_first = rf"\b{_NUM},?[ \t]+(?i:{_EU_TYPES})[ \t]+(?:(?:de|du|des|la|le|les|del|della|di|da|do|dos|das|las|los)[ \t]+|[ld]['’])*{_WORDS}"
     eu_name_first = (
         rf"\b(?i:{_EU_TYPES})[ \t]+(?:(?:de|du|des|la|le|les|del|della|di|da|do|dos|das|las|los)[ \t]+|[ld]['’])*"

@@ -11,7 +11,6 @@ or overruns is returned as a failure (the caller quarantines it).
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass

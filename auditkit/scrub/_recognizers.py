@@ -190,7 +190,7 @@ def _person() -> RegexRecognizer:
     name = rf"({word}(?:[ \t]+(?:[A-Z]\.|{word}|(?:{particle}[ \t]+){{1,3}}{word})){{0,3}})"
     titled = rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sr|Sra|Mme|Mlle|Herr|Frau|Sig|Rev|Capt|Sgt|Nurse)\.?[ \t]+{name}"
     cued = rf"(?i:\b(?:patient|pt|name|named|called|signed|attending|physician|nurse|contact|dear|cc|spouse|wife|husband|son|daughter|mother|father|guardian|caregiver)\b\.?[ \t]*[:,-]?[ \t]*(?:is[ \t]+)?){name}"
-    before_age = rf"\b{name[1:-1]}(?=,?[ \t]*(?:\(?\d{{1,3}}(?:[ \t]|-)?(?:years?|yrs?|y/?o)\b|(?i:born|dob|d\.o\.b|aged?)\b))"
+    before_age = rf"\b{name[1:-1]}(?=(?:,[ \t]*|[ \t]+)(?:\(?\d{{1,3}}(?:[ \t]|-)?(?:years?|yrs?|y/?o)\b|(?i:born|dob|d\.o\.b|aged?)\b))"
     two_plus = rf"({word}(?:[ \t]+(?:[A-Z]\.|(?:{particle}[ \t]+){{0,3}}{word})){{1,3}})"
     linked = rf"(?i:\b(?:to|for|with|holder|customer|client|hi|hello|dear|and|from|by|contact|emergency\s+contact|name|guardian|call|called|calling|phoned|e-?mailed|e-?mail|texted|text|ask|asked|tell|told|inform|informed|notify|notified|remind|reminded|see|saw|meet|met|visited|contacted|spoke|thank|thanks|tell)\b[ \t]*[:,]?[ \t]+){two_plus}"
     caps_pair = r"\b((?:[A-Z]{2,}[ \t]+){1,2}[A-Z]{2,})\b(?=[ \t]+[a-z])"

@@ -46,7 +46,7 @@ def run_dir(tmp_path: Path, tiny_model_dir: Path) -> StageContext:
     config = parse_config({
         "data": {"path": "x.csv", "sensitive": ["gender"]},
         "fairness": {"bootstrap": 50, "min_group_size": 10, "identity_terms": {"female": ["she"], "male": ["he"]},
-                     "mitigation": "fairness_loss"},
+                     "mitigation": "fairness_loss", "term_swap_pairs": [["he", "she"]]},
         "training": {"eval_batch_size": 16},
     })
     ctx = StageContext(config=config, run_dir=tmp_path, progress=False)
@@ -69,6 +69,7 @@ def test_stage_writes_fairness_json_with_baseline_term_swap_and_identity(run_dir
     assert set(out["gender"]["equal_opportunity_difference"]) == {"value", "ci_low", "ci_high", "reason"}
     assert "gender" in out["baseline"] and out["baseline"]["term_swap"]["status"] == "ok"
     assert out["term_swap"]["status"] == "ok" and out["term_swap"]["n"] == 100
+    assert set(out["term_swap"]["pairs"]) == {"he/she"}
     assert out["gender"] != out["baseline"]["gender"]
     assert summary["equal_opportunity_difference"]["gender"] == out["gender"]["equal_opportunity_difference"]["value"]
     assert not no_network

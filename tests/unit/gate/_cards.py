@@ -47,7 +47,11 @@ def make_scorecard() -> dict[str, Any]:
             "status": "ok",
             "model": {"n": 250, "accuracy": 0.9, "macro_f1": metric(0.88, 0.85, 0.91), "roc_auc": metric(0.93), "ece": 0.03},
         },
-        "privacy": dict(ok),
+        "privacy": {
+            "status": "ok",
+            "canary_sweep": {"status": "ok", "n_hits": 0, "n_canaries": 15},
+            "membership": {"status": "ok", "auc": metric(0.51, 0.48, 0.54)},
+        },
         "fairness": {
             "status": "ok",
             "gender": _attribute(0.01, 0.02, 0.01, 0.95),

@@ -157,18 +157,18 @@ def test_worker_processes_give_the_same_output_as_one_process(scrubber: Scrubber
 
 def test_config_deny_list_allow_list_and_context_words_change_what_is_found(engine: Any) -> None:
     config = ScrubConfig(
-        deny_list={"WARD": ["Ward Seven"]},
+        deny_list={"WARD": ["ward seven"]},
         allow_list=["Springfield"],
         context_words={"POSTAL_CODE": ["zone"]},
         residual_check=False,
     )
     scrub = Scrubber(config)
-    out = scrub.scrub("Moved to Ward Seven near Springfield today. Delivery zone 48213 today.")
+    out = scrub.scrub("Bed on ward seven near Springfield today. Delivery zone 48213 today.")
     assert "<WARD>" in out and "Springfield" in out and "48213" not in out
     default = Scrubber(ScrubConfig(residual_check=False))
     default._engine = use_config(engine, default.config)
-    out = default.scrub("Moved to Ward Seven near Springfield today. Delivery zone 48213 today.")
-    assert "Ward Seven" in out and "48213" in out and "Springfield" not in out
+    out = default.scrub("Bed on ward seven near Springfield today. Delivery zone 48213 today.")
+    assert "ward seven" in out and "48213" in out and "Springfield" not in out
 
 
 def test_a_language_the_model_lacks_is_a_config_error_naming_the_key() -> None:
