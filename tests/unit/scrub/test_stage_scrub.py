@@ -1,4 +1,4 @@
-"""Pipeline stage ``scrub``: prepared splits scrubbed in place, withheld rows dropped, summary written."""
+"""Scrubbing inside the ``prepare`` stage: splits scrubbed in memory, withheld rows dropped, summary written."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from auditkit.config import RunConfig
-from auditkit.pipeline._stage import StageContext, StageSkipped
-from auditkit.pipeline._stages.scrub import STAGE
+from auditkit.data import AuditDataset
+from auditkit.pipeline._stage import StageContext
+from auditkit.pipeline._stages._common import write_dataset
+from auditkit.pipeline._stages.prepare import scrub_dataset
 from auditkit.scrub._engine import RowFailure
 
 
@@ -25,22 +27,15 @@ def _config(enabled: bool) -> RunConfig:
     )
 
 
-def _run_dir(tmp_path: Path) -> Path:
-    from auditkit.data import save_table
-
+def _dataset() -> AuditDataset:
+    frames = []
     for split, n in (("train", 4), ("validation", 2), ("test", 2)):
-        frame = pd.DataFrame({
+        frames.append(pd.DataFrame({
             "id": [f"{split}-{i}" for i in range(n)],
             "text": [f"Patient Jane Roe{i} called from 555-201-33{i:02d} about chest pain" for i in range(n)],
             "label": ["urgent"] * n, "split": [split] * n, "gender": ["female"] * n,
-        })
-        save_table(frame, tmp_path / "data" / f"{split}.jsonl")
-    return tmp_path
-
-
-def test_stage_is_skipped_with_a_reason_when_disabled(tmp_path: Path) -> None:
-    with pytest.raises(StageSkipped, match="scrubbing disabled in config"):
-        STAGE.run(StageContext(config=_config(False), run_dir=tmp_path))
+        }))
+    return AuditDataset(pd.concat(frames, ignore_index=True), ("routine", "urgent"), ("gender",), "urgent")
 
 
 def test_stage_scrubs_every_split_drops_withheld_rows_and_writes_counts_only(
@@ -53,8 +48,10 @@ def test_stage_scrubs_every_split_drops_withheld_rows_and_writes_counts_only(
         shared_engine, "detect_many",
         lambda texts: [RowFailure("analysis failed (ValueError)") if "Roe3" in t else r for t, r in zip(texts, real(texts), strict=True)],
     )
-    run_dir = _run_dir(tmp_path)
-    result = STAGE.run(StageContext(config=_config(True), run_dir=run_dir, progress=False))
+    run_dir = tmp_path
+    ctx = StageContext(config=_config(True), run_dir=run_dir, progress=False)
+    dataset, result = scrub_dataset(ctx, _dataset())
+    write_dataset(ctx, dataset)
     train = load_table(run_dir / "data" / "train.jsonl")
     assert result["rows"] == 8 and result["rows_dropped"] == 1
     assert list(train["id"]) == ["train-0", "train-1", "train-2"]
