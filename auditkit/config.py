@@ -131,7 +131,7 @@ class FairnessConfig(_Section):
     weight: float = Field(1.0, ge=0)
     epsilon: float = Field(0.05, ge=0, le=1)
     dual_lr: float = Field(0.05, gt=0)
-    momentum: float = Field(0.0, ge=0, lt=1, description="Decay of FairnessLoss running group sums (0 = batch only).")
+    momentum: float = Field(0.5, ge=0, lt=1, description="Decay of FairnessLoss running group sums (0 = batch only).")
     compare_baseline: bool = True
     min_group_size: int = Field(30, ge=1)
     max_groups: int = Field(50, ge=2, description="A sensitive column with more distinct values is refused.")

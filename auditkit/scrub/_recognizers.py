@@ -169,6 +169,15 @@ def _domain() -> RegexRecognizer:
     )
 
 
+def _email() -> RegexRecognizer:
+    """A permissive e-mail pattern next to Presidio's: catches addresses glued to other tokens (``1930/jo@x.org``)."""
+    return RegexRecognizer(
+        "EMAIL_ADDRESS",
+        [RegexRule("glued", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", 0.9)],
+        context=["email", "e-mail", "mail"],
+    )
+
+
 def _phone() -> RegexRecognizer:
     ext = r"(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?"
     return RegexRecognizer(
@@ -276,5 +285,5 @@ def default_recognizers() -> list[RegexRecognizer]:
 
     return [
         *address_recognizers(), _mrn(), _date(), _age(), _domain(), _phone(), _person(), _ssn(),
-        _card(), _long_number(),
+        _card(), _long_number(), _email(),
     ]
