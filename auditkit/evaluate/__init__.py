@@ -1,18 +1,37 @@
 """Evaluation: predictions, performance, fairness with confidence intervals, term swaps, membership inference."""
 
+from auditkit.evaluate._bias_auc import bias_aucs
+from auditkit.evaluate._fairness import assess
+from auditkit.evaluate._fairness_result import AttributeResult, Estimate, FairnessResult, GroupResult
+from auditkit.evaluate._identity_groups import identity_groups
 from auditkit.evaluate._membership import AttackMetrics, MembershipResult, example_losses, membership_inference
 from auditkit.evaluate._performance import PerformanceResult, expected_calibration_error, performance
+from auditkit.evaluate._postprocess import threshold_optimize
 from auditkit.evaluate._predict import Predictions, predict, predict_scores
+from auditkit.evaluate._term_swap import DEFAULT_PAIRS, PairSwapResult, TermSwapResult, swap_terms, term_swap
 
 __all__ = [
+    "DEFAULT_PAIRS",
     "AttackMetrics",
+    "AttributeResult",
+    "Estimate",
+    "FairnessResult",
+    "GroupResult",
     "MembershipResult",
+    "PairSwapResult",
     "PerformanceResult",
     "Predictions",
+    "TermSwapResult",
+    "assess",
+    "bias_aucs",
     "example_losses",
     "expected_calibration_error",
+    "identity_groups",
     "membership_inference",
     "performance",
     "predict",
     "predict_scores",
+    "swap_terms",
+    "term_swap",
+    "threshold_optimize",
 ]

@@ -32,16 +32,16 @@ def sensitive_attribute(ctx: StageContext, dataset: AuditDataset) -> str | None:
     return attr
 
 
-def _fairness_loss(ctx: StageContext, n_groups: int) -> Any:
-    from auditkit.train import FairnessLoss  # type: ignore[attr-defined]
+def _fairness_loss(ctx: StageContext, n_groups: int, positive_index: int) -> Any:
+    from auditkit.train import FairnessLoss
 
     f = ctx.config.fairness
     return FairnessLoss(constraint=f.constraint, n_groups=n_groups, mode=f.mode, weight=f.weight,
-                        epsilon=f.epsilon, dual_lr=f.dual_lr)
+                        epsilon=f.epsilon, dual_lr=f.dual_lr, momentum=f.momentum, positive_index=positive_index)
 
 
 def _reweighing(train: AuditDataset, attr: str) -> np.ndarray:
-    from auditkit.train import reweighing_weights  # type: ignore[attr-defined]
+    from auditkit.train import reweighing_weights
 
     return np.asarray(reweighing_weights(train.label_ids, train.groups(attr)), dtype=np.float64)
 
@@ -62,7 +62,8 @@ def _train_one(ctx: StageContext, train: AuditDataset, val: AuditDataset, out: s
     _fresh_checkpoints(ctx.path(ckpt), ctx.stage_key or "unkeyed")
     kwargs: dict[str, Any] = {}
     if mitigation == "fairness_loss" and attr:
-        kwargs = {"fairness_loss": _fairness_loss(ctx, len(group_index(train.groups(attr))[1])), "group_attr": attr}
+        n_groups = len(group_index(train.groups(attr))[1])
+        kwargs = {"fairness_loss": _fairness_loss(ctx, n_groups, train.positive_index), "group_attr": attr}
     elif mitigation == "reweighing" and attr:
         kwargs = {"sample_weights": _reweighing(train, attr)}
     artifact = fine_tune(ctx.config, train, val, ctx.path(out), checkpoint_dir=ctx.path(ckpt),
