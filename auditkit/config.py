@@ -10,7 +10,6 @@ Each section is owned by one stage; a stage reads only its own section.
 
 from __future__ import annotations
 
-import difflib
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from auditkit._errors import format_validation_error
 from auditkit.exceptions import ConfigError
 
 __all__ = [
@@ -272,20 +272,6 @@ def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(getattr(current, "model_fields", {}))
 
 
-def _format_error(err: dict[str, Any], source: str) -> str:
-    loc = tuple(err.get("loc", ()))
-    path = ".".join(str(p) for p in loc) or "<top level>"
-    if err.get("type") == "extra_forbidden":
-        known = _known_keys(RunConfig, loc)
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; valid keys here: {', '.join(known)}"
-        return f"{source}: unknown key '{path}'{hint}"
-    if err.get("type") == "missing":
-        return f"{source}: missing required key '{path}'"
-    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-    return f"{source}: invalid value at '{path}': {message}"
-
-
 def parse_config(raw: Any, *, source: str = "config") -> RunConfig:
     """Validate a parsed YAML mapping into a :class:`RunConfig`.
 
@@ -300,7 +286,7 @@ def parse_config(raw: Any, *, source: str = "config") -> RunConfig:
         return RunConfig.model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors(include_input=False)
-        first = _format_error(dict(errors[0]), source)
+        first = format_validation_error(dict(errors[0]), source, lambda loc: _known_keys(RunConfig, loc))
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
         raise ConfigError(first + more) from None
 

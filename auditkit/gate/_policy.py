@@ -13,7 +13,6 @@ name; anything else is read as a YAML file path.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -24,6 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from auditkit._errors import format_validation_error
 from auditkit.exceptions import PolicyError
 
 __all__ = ["PRESETS", "Comparison", "Judge", "Policy", "Rule", "Severity", "load_policy", "parse_policy"]
@@ -107,19 +107,9 @@ class Policy(BaseModel):
         return self
 
 
-def _format_error(err: dict[str, Any], source: str) -> str:
-    loc = tuple(err.get("loc", ()))
-    path = ".".join(str(p) for p in loc) or "<top level>"
-    if err.get("type") == "extra_forbidden":
-        model: type[BaseModel] = Rule if "rules" in loc else Policy
-        known = list(model.model_fields)
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; valid keys here: {', '.join(known)}"
-        return f"{source}: unknown key '{path}'{hint}"
-    if err.get("type") == "missing":
-        return f"{source}: missing required key '{path}'"
-    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-    return f"{source}: invalid value at '{path}': {message}"
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] = Rule if "rules" in loc else Policy
+    return list(model.model_fields)
 
 
 def parse_policy(raw: Any, *, source: str = "policy") -> Policy:
@@ -139,7 +129,7 @@ def parse_policy(raw: Any, *, source: str = "policy") -> Policy:
     except ValidationError as exc:
         errors = exc.errors(include_input=False)
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise PolicyError(_format_error(dict(errors[0]), source) + more) from None
+        raise PolicyError(format_validation_error(dict(errors[0]), source, _known_keys) + more) from None
 
 
 def _read_yaml(text: str, source: str) -> Any:

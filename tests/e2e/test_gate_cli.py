@@ -38,7 +38,7 @@ def cards(tmp_path: Path) -> dict[str, Path]:
     base = make_scorecard()
     return {
         "pass": write_card(tmp_path / "pass.json", base),
-        "fail": write_card(tmp_path / "fail.json", set_path(base, "fairness.gender.equal_opportunity_difference", metric(0.101))),
+        "fail": write_card(tmp_path / "fail.json", set_path(base, "fairness.gender.equal_opportunity_difference", metric(0.101, 0.101, 0.12))),
         "inconclusive": write_card(
             tmp_path / "inconclusive.json", set_path(base, "fairness.gender.equal_opportunity_difference", metric(None, reason="TPR undefined"))
         ),
@@ -96,7 +96,7 @@ def test_internal_error_exits_3_without_traceback(cards: dict[str, Path], monkey
 def test_table_lists_every_rule_with_observed_threshold_and_status(cards: dict[str, Path]) -> None:
     result = CliRunner().invoke(_app(), ["gate", str(cards["fail"]), "--policy", "default"])
     assert "equal_opportunity_gap[gender]" in result.output
-    assert "0.101" in result.output and "value < 0.1" in result.output and "FAIL" in result.output
+    assert "0.101" in result.output and "ci_low < 0.1" in result.output and "FAIL" in result.output
     assert "Gate verdict: FAIL (exit 1)" in result.output
 
 
