@@ -37,7 +37,7 @@ def plain_trainer(texts: list[str], labels: list[int], *, steps: int, batch: int
     with tempfile.TemporaryDirectory() as out:
         args = TrainingArguments(output_dir=out, max_steps=steps, per_device_train_batch_size=batch, learning_rate=5e-5,
                                  save_strategy="no", report_to="none", disable_tqdm=True, use_cpu=True, seed=seed,
-                                 logging_strategy="no", dataloader_num_workers=0)
+                                 data_seed=seed, logging_strategy="no", dataloader_num_workers=0)
         trainer = Trainer(model=model, args=args, train_dataset=data, data_collator=DataCollatorWithPadding(tok))
         result = trainer.train()
         return float(result.metrics["train_samples_per_second"])
