@@ -117,7 +117,10 @@ class TrainingConfig(_Section):
         None, ge=0, description="Train only the top N encoder layers (+ pooler and head); None trains all."
     )
     save_checkpoints: bool = True
-    report_to: list[str] = Field(default_factory=list)
+    report_to: list[Literal["none", "tensorboard"]] = Field(
+        default_factory=list,
+        description="Trainer loggers; only local ones (tensorboard) are allowed: auditkit makes no network calls.",
+    )
     num_threads: int | None = Field(None, ge=1)
 
 

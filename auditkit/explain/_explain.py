@@ -181,7 +181,7 @@ def explain(
         raise
     except Exception as exc:
         raise ExplainError(f"attribution with method {method!r} failed ({type(exc).__name__}); "
-                           "the model was restored unchanged; check the model and the method") from exc
+                           "the model was restored unchanged; check the model and the method") from None
     finally:
         model.to(original)
     id2label = {int(k): str(v) for k, v in (getattr(model.config, "id2label", None) or {}).items()}

@@ -32,6 +32,8 @@ class ModelArtifact:
         SHA-256 of each weight file, by file name.
     training:
         Summary figures: epochs, steps, losses, samples/s, mitigation.
+    name:
+        The run's name (what reports call the model).
     """
 
     path: Path
@@ -40,6 +42,7 @@ class ModelArtifact:
     base_model: str
     weights_sha256: dict[str, str] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON form (the path as a string)."""

@@ -222,12 +222,14 @@ def fine_tune(
         "group_attr": group_attr,
         "group_names": group_names,
     }
-    return save_model(trainer.model, tokenizer, out_dir, labels=list(train.labels),
-                      positive_label=train.positive_label, base_model=base.name, training=summary)
+    base_name = "all-MiniLM-L6-v2" if config.model.path is None else base.name
+    return save_model(trainer.model, tokenizer, out_dir, labels=list(train.labels), name=config.name,
+                      positive_label=train.positive_label, base_model=base_name, training=summary)
 
 
 def save_model(model: Any, tokenizer: Any, out_dir: str | os.PathLike[str], *, labels: list[str],
-               positive_label: str | None, base_model: str, training: dict[str, Any]) -> ModelArtifact:
+               positive_label: str | None, base_model: str, training: dict[str, Any],
+               name: str | None = None) -> ModelArtifact:
     """Save ``model`` + tokenizer as safetensors into ``out_dir`` atomically, with metadata."""
     if hasattr(model, "merge_and_unload"):
         model = model.merge_and_unload()
@@ -238,7 +240,7 @@ def save_model(model: Any, tokenizer: Any, out_dir: str | os.PathLike[str], *, l
         weights = {p.name: sha256_file(p) for p in sorted(tmp.glob("*.safetensors"))}
         if not weights:
             raise CheckpointError("the model was not saved as safetensors; refusing to write a pickle")
-        artifact = ModelArtifact(target, labels, positive_label, base_model, weights, training)
+        artifact = ModelArtifact(target, labels, positive_label, base_model, weights, training, name=name)
         atomic_write_json(tmp / META_FILE, {k: v for k, v in artifact.to_json().items() if k != "path"})
     _log.info("saved model (%d weight file(s))", len(weights))
     return artifact

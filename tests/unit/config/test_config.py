@@ -90,3 +90,13 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path) -> Non
 def test_a_config_that_is_not_a_mapping_is_refused() -> None:
     with pytest.raises(ConfigError, match="expected a mapping"):
         parse_config(["data"])
+
+
+@pytest.mark.parametrize("logger", ["wandb", "comet_ml", "mlflow", "all"])
+def test_network_trainer_loggers_are_refused(logger: str) -> None:
+    with pytest.raises(ConfigError, match=r"invalid value at 'training.report_to.0'"):
+        parse_config({**BASE, "training": {"report_to": [logger]}})
+
+
+def test_local_trainer_logger_is_allowed() -> None:
+    assert parse_config({**BASE, "training": {"report_to": ["tensorboard"]}}).training.report_to == ["tensorboard"]

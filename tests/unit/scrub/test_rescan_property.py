@@ -59,3 +59,12 @@ def test_rescanning_scrubbed_text_finds_nothing_above_threshold(scrubber: Scrubb
 def test_rescan_check_is_able_to_fail_on_unscrubbed_text(scrubber: Scrubber) -> None:
     (found,) = scrubber.engine.detect_many(["Contact: Dr. Maria Garcia/(212) 555-0199, maria7@example.com."])
     assert len(found) >= 3
+
+
+def test_residual_pass_ignores_its_own_placeholder_tags_but_not_a_surviving_name() -> None:
+    from auditkit.scrub._scrubber import blank_placeholders
+
+    text = "Ms <PERSON> called, MRN <MRN>, id <PERSON_a1b2c3d4>."
+    out = blank_placeholders(text)
+    assert len(out) == len(text) and "<" not in out and out.split() == ["Ms", "called,", "MRN", ",", "id", "."]
+    assert "Maria Garcia" in blank_placeholders("Ms Maria Garcia <PERSON>")
