@@ -34,8 +34,11 @@ def audit(
 ) -> None:
     """Audit MODEL on DATA: predictions, fairness, explanations, report and, with --policy, the gate."""
     from auditkit._audit_model import audit_model
+    from auditkit.cli._paths import ensure_dir
     from auditkit.gate import Verdict, text_table
 
+    if output_dir is not None:
+        ensure_dir(output_dir, "--output-dir")
     result = audit_model(
         model, data, text_column=text_column, label_column=label_column, sensitive=sensitive, id_column=id_column,
         positive_label=positive_label, output_dir=output_dir, policy=policy, explain=explain,

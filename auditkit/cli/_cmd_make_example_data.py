@@ -18,9 +18,12 @@ def make_example_data(
     seed: Annotated[int, typer.Option("--seed", help="Seed; same seed gives byte-identical files.")] = 13,
 ) -> None:
     """Write clinical_notes.csv, pii_spans.jsonl and bias.json (synthetic, fictional data)."""
+    from auditkit.cli._paths import ensure_dir, writing
     from auditkit.examples_data import write_corpus
 
-    files = write_corpus(out_dir, n=n, seed=seed)
+    ensure_dir(out_dir, "the output folder")
+    with writing(out_dir, "the example corpus into"):
+        files = write_corpus(out_dir, n=n, seed=seed)
     for path in files.paths():
         typer.echo(str(path))
 

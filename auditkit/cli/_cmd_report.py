@@ -18,8 +18,11 @@ def report(
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Where to write; default: beside scorecard.json.")] = None,
 ) -> None:
     """Re-render scorecard.html and model_card.md from scorecard.json (validated against its schema)."""
+    from auditkit.cli._paths import ensure_dir
     from auditkit.report import render_report
 
+    if out_dir is not None:
+        ensure_dir(out_dir, "--out-dir")
     paths = render_report(run_dir, template_dir=template_dir, out_dir=out_dir)
     typer.echo(f"scorecard.html  {paths.html}")
     typer.echo(f"model_card.md   {paths.model_card}")

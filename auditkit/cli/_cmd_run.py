@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from auditkit.cli._logsetup import run_log
+from auditkit.cli._paths import ensure_dir
 
 __all__ = ["register"]
 
@@ -20,6 +21,7 @@ def _run(config_path: Path, *, force: bool, only: tuple[str, ...] | None, progre
 
     config = load_config(config_path)
     run_dir = Path(config.output_dir) / config.name
+    ensure_dir(run_dir, "the run folder (output_dir/name)")
     with run_log(run_dir, verbose=verbose):
         summary = run_pipeline(config, force=force, only=only, progress=progress,
                                echo=lambda line: typer.echo(line, err=True))
@@ -50,7 +52,19 @@ def run(
 ) -> None:
     """Run the whole pipeline: prepare+scrub, train, evaluate, fairness, explain, privacy, report, gate."""
     stages = tuple(s.strip() for s in only.split(",")) if only else None
+    if stages is not None:
+        from auditkit.pipeline import STAGE_ORDER
+
+        unknown = [s for s in stages if s not in STAGE_ORDER]
+        if unknown or not stages:
+            raise typer.BadParameter(f"unknown stage(s) {unknown}; expected some of: {', '.join(STAGE_ORDER)}",
+                                     param_hint="'--only'")
     summary = _run(config, force=force, only=stages, progress=progress, verbose=verbose)
+    gate = summary.stages.get("gate")
+    if gate is not None and gate.get("status") != "ok":
+        typer.echo(f"auditkit: gate did not run ({gate.get('reason', 'no reason recorded')}); "
+                   "exit 4 (inconclusive): a release cannot pass without a verdict", err=True)
+        raise typer.Exit(4)
     code = summary.gate_exit_code
     if code:
         raise typer.Exit(code)
@@ -68,13 +82,15 @@ def train(
 def validate(config: ConfigArg) -> None:
     """Check an audit YAML file (keys, types, data files and columns) without running anything."""
     from auditkit.config import load_config
-    from auditkit.data import load_table
-    from auditkit.data._dataset import _require_columns
+    from auditkit.data import load_dataset
 
     cfg = load_config(config)
     files = [p for p in (cfg.data.path, cfg.data.train, cfg.data.validation, cfg.data.test) if p is not None]
-    for file in files:
-        _require_columns(load_table(file), cfg.data, Path(file).name)
+    load_dataset(cfg.data, seed=cfg.seed)  # the same checks the prepare stage makes: columns, labels, splits, ids
+    if cfg.policy:
+        from auditkit.gate import load_policy
+
+        load_policy(cfg.policy)
     typer.echo(f"ok: {config} is valid ({len(files)} data file(s) checked)")
 
 
@@ -91,6 +107,7 @@ def demo(
 
     from auditkit.examples_data import write_corpus
 
+    ensure_dir(workdir / "data", "the demo folder")
     files = write_corpus(workdir / "data", n=n, seed=seed)
     typer.echo(f"example data: {getattr(files, 'csv', workdir / 'data')}", err=True)
     raw = yaml.safe_load(importlib.resources.files("auditkit.examples_data").joinpath("demo_audit.yaml").read_text())

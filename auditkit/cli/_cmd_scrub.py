@@ -30,12 +30,16 @@ def scrub(
     quarantine file); its text is never written.
     """
     from auditkit._io import atomic_write_json, atomic_write_text
+    from auditkit.cli._paths import not_a_dir, writing
     from auditkit.config import ScrubConfig
     from auditkit.data import load_table, save_table, table_format
     from auditkit.exceptions import DataError
     from auditkit.scrub import Scrubber, scrub_frame
 
     table_format(output)
+    not_a_dir(output, "--output")
+    not_a_dir(summary, "--summary")
+    not_a_dir(quarantine, "--quarantine")
     if output.resolve() == input_path.resolve():
         raise DataError("the output path is the input path; expected a different file so the original stays intact")
     scrub_config = ScrubConfig()
@@ -46,12 +50,15 @@ def scrub(
     scrubber = Scrubber(scrub_config, operator=operator, workers=workers)
     frame = load_table(input_path)
     result = scrub_frame(frame, text_column, scrubber=scrubber, id_column=id_column, progress=progress)
-    save_table(result.frame, output)
+    with writing(output, "--output"):
+        save_table(result.frame, output)
     if summary is not None:
-        atomic_write_json(summary, result.summary.to_json_dict())
+        with writing(summary, "--summary"):
+            atomic_write_json(summary, result.summary.to_json_dict())
     if quarantine is not None:
         lines = "".join(record.model_dump_json() + "\n" for record in result.quarantine)
-        atomic_write_text(quarantine, lines)
+        with writing(quarantine, "--quarantine"):
+            atomic_write_text(quarantine, lines)
     s = result.summary
     typer.echo(
         f"scrubbed {s.rows_total} rows ({s.rows_touched} touched, {sum(s.entities.values())} identifiers, "

@@ -31,12 +31,17 @@ def sweep_command(
 
     if not run_dir.is_dir():
         raise DataError(f"run directory not found: {run_dir}; pass the folder of a run (runs/<name>)")
+    from auditkit.cli._paths import not_a_dir, writing
+
+    not_a_dir(canaries, "--canaries")
+    not_a_dir(json_out, "--json")
     source = canaries if canaries is not None else canary_file_for(run_dir)
     result = sweep(run_dir, load_canaries(source))
     if json_out is not None:
         if run_dir.resolve() in json_out.resolve().parents:
             raise DataError("--json must point outside the run directory (the sweep result would be swept)")
-        atomic_write_json(json_out, result.to_dict())
+        with writing(json_out, "--json"):
+            atomic_write_json(json_out, result.to_dict())
     typer.echo(
         f"canary sweep: {result.n_canaries} canaries, {result.files_scanned} files, "
         f"{result.bytes_scanned} bytes, {len(result.hits)} hit(s)"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from auditkit._io import atomic_write_json, read_json
 from auditkit.data import SPLITS, AuditDataset, load_table, save_table
-from auditkit.exceptions import StageError
+from auditkit.exceptions import DataError
 from auditkit.pipeline._stage import StageContext
 
 __all__ = ["DATA_META", "read_dataset", "read_split", "split_path", "write_dataset"]
@@ -23,7 +23,8 @@ def read_split(ctx: StageContext, split: str) -> AuditDataset:
     """Read one prepared (and, after the scrub stage, scrubbed) split."""
     meta_file = ctx.path(DATA_META)
     if not meta_file.is_file():
-        raise StageError("prepared data is missing; run the prepare stage first (auditkit run)")
+        raise DataError("prepared data is missing in the run folder; run the whole pipeline first "
+                        "(auditkit run CONFIG) or include the 'prepare' stage in --only")
     frame = load_table(split_path(ctx, split))
     return AuditDataset.from_records(frame, read_json(meta_file))
 
