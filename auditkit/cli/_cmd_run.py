@@ -96,7 +96,7 @@ def validate(config: ConfigArg) -> None:
 
 def demo(
     workdir: Annotated[Path, typer.Option(help="Folder for the example data and runs.")] = Path("demo"),
-    n: Annotated[int, typer.Option(help="Number of synthetic notes.")] = 1000,
+    n: Annotated[int, typer.Option(help="Number of synthetic notes.")] = 800,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic corpus.")] = 13,
     force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
