@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from auditkit.report._metrics import Metric
+from auditkit.report._metrics import Metric, format_metric
 
 __all__ = ["Bar", "BarChart", "HeatToken", "bar_chart", "heat_tokens"]
 
@@ -74,15 +74,6 @@ def _domain(metrics: Sequence[Metric]) -> tuple[float, float]:
     return lo, hi if hi > lo else lo + 1.0
 
 
-def _fmt(metric: Metric) -> str:
-    if metric.value is None:
-        return "undefined"
-    text = f"{metric.value:.3f}"
-    if metric.ci_low is not None and metric.ci_high is not None:
-        text += f" [{metric.ci_low:.3f}, {metric.ci_high:.3f}]"
-    return text
-
-
 def bar_chart(
     chart_id: str,
     title: str,
@@ -107,7 +98,7 @@ def bar_chart(
         whisker = None
         if metric.value is not None and metric.ci_low is not None and metric.ci_high is not None:
             whisker = (round(_LABEL_W + (metric.ci_low - lo) * scale, 1), round(_LABEL_W + (metric.ci_high - lo) * scale, 1))
-        bars.append(Bar(label, series, css[series], _fmt(metric), y, round(x0, 1), round(x1 - x0, 1), whisker,
+        bars.append(Bar(label, series, css[series], format_metric(metric), y, round(x0, 1), round(x1 - x0, 1), whisker,
                         metric.value is not None, metric.reason))
     ticks = [(round(_LABEL_W + (lo + (hi - lo) * k / 4 - lo) * scale, 1), f"{lo + (hi - lo) * k / 4:.2f}") for k in range(5)]
     legend = [(name, css[name]) for name in series_names] if len(series_names) > 1 else []

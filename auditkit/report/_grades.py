@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from auditkit.report._metrics import Metric, as_metric, find_metric, lookup
+from auditkit.report._metrics import Metric, as_metric, find_metric, format_metric, lookup
 
 __all__ = ["AREAS", "Grade", "grade_all", "overall_verdict"]
 
@@ -36,15 +36,6 @@ class Grade:
     reason: str
 
 
-def _fmt(metric: Metric) -> str:
-    if metric.value is None:
-        return "undefined"
-    text = f"{metric.value:.3f}"
-    if metric.ci_low is not None and metric.ci_high is not None:
-        text += f" [{metric.ci_low:.3f}, {metric.ci_high:.3f}]"
-    return text
-
-
 def _section(doc: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
     section = doc.get(name)
     return section if isinstance(section, Mapping) and section.get("status") == "ok" else None
@@ -64,7 +55,7 @@ def _performance(doc: Mapping[str, Any]) -> Grade:
         metric = find_metric(section, name, f"model.{name}", f"overall.{name}")
         if metric is not None and metric.value is not None:
             grade = next((g for bound, g in PERF_BANDS if metric.value >= bound), "D")
-            return Grade("performance", grade, f"{name} = {_fmt(metric)} (A ≥ 0.90, B ≥ 0.80, C ≥ 0.70)")
+            return Grade("performance", grade, f"{name} = {format_metric(metric)} (A ≥ 0.90, B ≥ 0.80, C ≥ 0.70)")
     return Grade("performance", "incomplete", "no macro_f1 or accuracy in the performance section")
 
 
@@ -96,10 +87,10 @@ def _fairness(doc: Mapping[str, Any]) -> Grade:
     grade = next((g for bound, g in GAP_BANDS if size <= bound), "D")
     if grade == "A" and upper > GAP_BANDS[1][0]:
         grade = "B"
-    reason = f"largest gap: {name} = {_fmt(worst)} (A ≤ 0.05 with CI ≤ 0.10, B ≤ 0.10, C ≤ 0.20)"
+    reason = f"largest gap: {name} = {format_metric(worst)} (A ≤ 0.05 with CI ≤ 0.10, B ≤ 0.10, C ≤ 0.20)"
     low_name, lowest = min(ratios, key=lambda item: item[1].value or 0.0, default=("", None))
     if lowest is not None and (lowest.value or 0.0) < FOUR_FIFTHS and grade in ("A", "B"):
-        grade, reason = "C", f"{reason}; {low_name} = {_fmt(lowest)} is below the four-fifths rule (0.8)"
+        grade, reason = "C", f"{reason}; {low_name} = {format_metric(lowest)} is below the four-fifths rule (0.8)"
     return Grade("fairness", grade, reason)
 
 
@@ -117,7 +108,7 @@ def _privacy(doc: Mapping[str, Any]) -> Grade:
     if not measured:
         return Grade("privacy", "incomplete", _not_run(doc, "privacy") if section.get("status") == "failed"
                      else "no scrub residual rate, canary sweep or membership AUC measured")
-    detail = "; ".join(f"{k} = {_fmt(m)}" for k, m in measured.items())
+    detail = "; ".join(f"{k} = {format_metric(m)}" for k, m in measured.items())
     if (canary and (canary.value or 0) > 0) or (residual and (residual.value or 0) > RESIDUAL_BAD) or (
         member and (member.value or 0) > MEMBERSHIP_BAD
     ):
@@ -141,12 +132,12 @@ def _explainability(doc: Mapping[str, Any]) -> Grade:
         return Grade("explainability", "C", "faithfulness not measured, so explanations are unchecked")
     stated = lookup(section, "faithfulness.beats_random")
     beats = stated if isinstance(stated, bool) else (rand is not None and rand.value is not None and comp.value > rand.value)
-    faith = f"comprehensiveness {_fmt(comp)} vs random {_fmt(rand) if rand else 'not measured'}"
+    faith = f"comprehensiveness {format_metric(comp)} vs random {format_metric(rand) if rand else 'not measured'}"
     if not beats:
         return Grade("explainability", "C", f"explanations do not beat a random baseline: {faith}")
     if reliance is None or reliance.value is None:
         return Grade("explainability", "B", f"{faith}; sensitive-token reliance not measured")
-    text = f"{faith}; sensitive-token reliance {_fmt(reliance)}"
+    text = f"{faith}; sensitive-token reliance {format_metric(reliance)}"
     if reliance.value > 2 * RELIANCE_HIGH:
         return Grade("explainability", "D", text)
     if reliance.value > RELIANCE_HIGH:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Metric", "as_metric", "find_metric", "iter_metrics", "lookup"]
+__all__ = ["Metric", "as_metric", "find_metric", "format_metric", "iter_metrics", "lookup"]
 
 _METRIC_KEYS = frozenset({"value", "ci_low", "ci_high", "reason", "n"})  # "n": sample size some stages add
 _SKIP_KEYS = frozenset({"status", "reason"})
@@ -58,6 +58,16 @@ def as_metric(leaf: Any) -> Metric | None:
             reason if isinstance(reason, str) else None,
         )
     return None
+
+
+def format_metric(metric: Metric) -> str:
+    """``0.123 [0.100, 0.150]``, or ``undefined`` when the value is missing."""
+    if metric.value is None:
+        return "undefined"
+    text = f"{metric.value:.3f}"
+    if metric.ci_low is not None and metric.ci_high is not None:
+        text += f" [{metric.ci_low:.3f}, {metric.ci_high:.3f}]"
+    return text
 
 
 def lookup(section: Any, path: str) -> Any:
