@@ -17,7 +17,7 @@ from typing import Any
 from auditkit._offline import force_offline
 from auditkit.exceptions import DataError, UnsafeArtifactError
 
-__all__ = ["quiet_transformers", "default_model_path", "load_classifier", "load_tokenizer", "resolve_device", "check_safe_folder"]
+__all__ = ["check_safe_folder", "default_model_path", "load_classifier", "load_tokenizer", "quiet_transformers", "resolve_device"]
 
 _PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 

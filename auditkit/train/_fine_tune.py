@@ -26,6 +26,7 @@ from auditkit.config import RunConfig, TrainingConfig
 from auditkit.data import AuditDataset
 from auditkit.exceptions import CheckpointError, DataError
 from auditkit.train._artifact import META_FILE, ModelArtifact
+from auditkit.train._checkpoint import latest_verified_checkpoint
 from auditkit.train._data import PadCollator, encode
 from auditkit.train._determinism import seed_everything
 from auditkit.train._trainer import FairTrainer
@@ -89,18 +90,9 @@ def build_training_args(config: RunConfig, output_dir: Path, *, device: str, pro
 
 
 def latest_checkpoint(folder: Path) -> Path | None:
-    """Newest ``checkpoint-N`` folder that verifies, or ``None``."""
-    try:
-        from auditkit.train._checkpoint import latest_verified_checkpoint
-    except ImportError:  # pragma: no cover - the checkpoint module is optional during development
-        latest_verified_checkpoint = None
-    if latest_verified_checkpoint is not None:
-        found = latest_verified_checkpoint(folder)
-        return Path(found) if found is not None else None
-    if not folder.is_dir():
-        return None
-    candidates = [p for p in folder.glob("checkpoint-*") if p.is_dir() and p.name.split("-")[-1].isdigit()]
-    return max(candidates, key=lambda p: int(p.name.split("-")[-1]), default=None)
+    """Newest ``checkpoint-N`` folder whose SHA-256 manifest verifies, or ``None``."""
+    found = latest_verified_checkpoint(folder)
+    return Path(found) if found is not None else None
 
 
 def _apply_lora(model: Any, config: RunConfig) -> Any:
