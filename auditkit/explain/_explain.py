@@ -21,7 +21,7 @@ from auditkit._logging import get_logger
 from auditkit._model_io import resolve_device
 from auditkit.exceptions import AuditkitError, DataError, ExplainError
 from auditkit.explain._encode import EncodedText, encode_texts, model_max_length
-from auditkit.explain._engine import EngineReport, EngineSettings, attribute_all, predict_proba
+from auditkit.explain._engine import EngineReport, EngineSettings, attribute_all, cpu_has_native_bf16, predict_proba
 from auditkit.explain._faithfulness import faithfulness
 from auditkit.explain._guard import model_guard
 from auditkit.explain._methods import ExplainerRegistry, default_registry
@@ -76,6 +76,10 @@ def _convergence(report: EngineReport, deltas: dict[int, float], tolerance: floa
             "n_recomputed": report.n_recomputed, "n_still_over": report.n_still_over,
             "recompute_steps": report.recompute_steps,
             "definition": "|delta| / max(1, |f(x) - f(baseline)|), delta = sum(attributions) - (f(x) - f(baseline))"}
+
+
+def _autocasts(device: torch.device) -> bool:
+    return device.type == "cuda" or (device.type == "cpu" and cpu_has_native_bf16())
 
 
 def explain(
@@ -197,7 +201,7 @@ def explain(
         n_resamples=n_resamples, confidence=confidence, seed=seed)
     return ExplanationResult(
         method=method, n_steps=n_steps, device=target_device.type,
-        precision="autocast" if settings.autocast and explainer.has_delta and target_device.type == "cuda" else "fp32",
+        precision="autocast" if settings.autocast and explainer.has_delta and _autocasts(target_device) else "fp32",
         records=records, skipped_ids=tuple(ids[i] for i, e in enumerate(encoded) if e.n_content == 0),
         max_length=limit, identity_terms=terms, reliance=overall, reliance_by_group=by_group, faithfulness=faith,
         convergence=_convergence(report, deltas, delta_tolerance, explainer.has_delta),

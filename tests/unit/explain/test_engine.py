@@ -128,11 +128,19 @@ def test_one_example_falls_back_to_one_step_at_a_time_when_memory_is_short(tiny:
     np.testing.assert_allclose(result.records[0].scores, reference.records[0].scores, atol=1e-5)
 
 
-def test_cpu_runs_never_autocast_even_when_precision_is_auto(tiny: tuple[Any, Any]) -> None:
+def test_cpu_autocasts_only_with_native_bf16_and_fp32_precision_never_does(
+    tiny: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import contextlib
 
+    from auditkit.explain import _engine
     from auditkit.explain._engine import EngineSettings, _autocast
 
-    assert isinstance(_autocast(EngineSettings(device=torch.device("cpu"), autocast=True)), contextlib.nullcontext)
+    cpu = EngineSettings(device=torch.device("cpu"), autocast=True)
+    monkeypatch.setattr(_engine, "cpu_has_native_bf16", lambda: False)
+    assert isinstance(_autocast(cpu), contextlib.nullcontext)
+    monkeypatch.setattr(_engine, "cpu_has_native_bf16", lambda: True)
+    assert isinstance(_autocast(cpu), torch.autocast)
+    assert isinstance(_autocast(EngineSettings(device=torch.device("cpu"), autocast=False)), contextlib.nullcontext)
     model, tokenizer = tiny
-    assert explain(model, tokenizer, TEXTS[:1], precision="auto", **KW).precision == "fp32"
+    assert explain(model, tokenizer, TEXTS[:1], precision="fp32", **KW).precision == "fp32"
