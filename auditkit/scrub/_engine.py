@@ -22,7 +22,7 @@ from auditkit._offline import force_offline, offline_tldextract
 from auditkit.config import ScrubConfig
 from auditkit.exceptions import ConfigError
 from auditkit.scrub._context import WindowContextEnhancer
-from auditkit.scrub._normalize import deshout, ner_view, normalize
+from auditkit.scrub._normalize import blank_placeholders, deshout, ner_view, normalize
 from auditkit.scrub._postprocess import COMMON_WORDS, expand_names, is_date_like, name_mentions
 from auditkit.scrub._recognizers import default_recognizers
 
@@ -221,7 +221,7 @@ class DetectionEngine:
         list
             One entry per text, in order.
         """
-        norms = [normalize(text) for text in texts]
+        norms = [normalize(blank_placeholders(text)) for text in texts]
         plan = [_chunks(norm.text, self.config.chunk_chars, self.config.chunk_overlap) for norm in norms]
         flat = [deshout(ner_view(chunk, COMMON_WORDS)) for chunks in plan for _, chunk in chunks]
         docs = self._docs(flat)

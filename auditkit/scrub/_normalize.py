@@ -94,14 +94,22 @@ def normalize(text: str) -> NormalizedText:
     return NormalizedText("".join(pieces), tuple(origin))
 
 
-def deshout(text: str) -> str:
-    """Prepare text for NER (same length): title-case ALL-CAPS words, blank auditkit's own tags.
+def blank_placeholders(text: str) -> str:
+    """Replace auditkit's own ``<ENTITY>`` / ``<ENTITY_hash>`` tags by spaces of the same length.
 
-    A small NER model misses ``JOHN SMITH`` but finds ``John Smith``; and the
-    ``<PHONE_NUMBER>`` tags of already-scrubbed text are not names.
+    Already-scrubbed text (the residual pass, a second scrub) carries these tags;
+    neither NER nor the cue-word recognisers may read ``Ms <PERSON>`` as a name
+    again. Blanking only the tags auditkit writes cannot hide a surviving identifier.
     """
-    text = _TAG.sub(lambda match: " " * len(match.group(0)), text)
-    return _SHOUT.sub(lambda match: match.group(0).capitalize(), text)
+    return _TAG.sub(lambda match: " " * len(match.group(0)), text)
+
+
+def deshout(text: str) -> str:
+    """Prepare text for NER (same length): blank auditkit's own tags, title-case ALL-CAPS words.
+
+    A small NER model misses ``JOHN SMITH`` but finds ``John Smith``.
+    """
+    return _SHOUT.sub(lambda match: match.group(0).capitalize(), blank_placeholders(text))
 
 
 _SENTENCE = re.compile(r"[^.!?;\n]*(?:[.!?;\n]+|$)")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import multiprocessing as mp
 import sys
 from collections import Counter, deque
@@ -105,26 +104,13 @@ def _sampled(row_id: str, fraction: float) -> bool:
     return int.from_bytes(digest, "big") / 2**64 < fraction
 
 
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*(?:_[0-9a-f]{6,})?>")
-
-
-def blank_placeholders(text: str) -> str:
-    """Replace auditkit's own ``<ENTITY>`` / ``<ENTITY_hash>`` tags by spaces of the same length.
-
-    The residual pass re-analyses scrubbed text; spaCy tends to call a tag such as
-    ``Ms <PERSON>`` a name again. Blanking only the tags we wrote cannot hide a
-    surviving identifier, and keeps the residual rate about real leftovers.
-    """
-    return _PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
-
-
 def _residual(
     engine: DetectionEngine, outputs: dict[int, tuple[str | None, dict[str, int], str | None]], ids: list[str]
 ) -> dict[int, int]:
     if not engine.config.residual_check:
         return {}
     keys = [i for i, (out, _, _) in outputs.items() if out and _sampled(ids[i], engine.config.residual_sample)]
-    found = engine.detect_many([blank_placeholders(outputs[i][0] or "") for i in keys])
+    found = engine.detect_many([outputs[i][0] or "" for i in keys])
     return {i: (len(d) if not isinstance(d, RowFailure) else 1) for i, d in zip(keys, found, strict=True)}
 
 

@@ -62,7 +62,7 @@ def test_rescan_check_is_able_to_fail_on_unscrubbed_text(scrubber: Scrubber) -> 
 
 
 def test_residual_pass_ignores_its_own_placeholder_tags_but_not_a_surviving_name() -> None:
-    from auditkit.scrub._scrubber import blank_placeholders
+    from auditkit.scrub._normalize import blank_placeholders
 
     text = "Ms <PERSON> called, MRN <MRN>, id <PERSON_a1b2c3d4>."
     out = blank_placeholders(text)
