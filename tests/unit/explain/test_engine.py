@@ -25,15 +25,26 @@ def _oom_above(model: Any, max_rows: int) -> Any:
     return model.bert.encoder.register_forward_pre_hook(hook, with_kwargs=True)
 
 
-def test_batched_attributions_equal_one_example_at_a_time(tiny: tuple[Any, Any]) -> None:
+@pytest.mark.parametrize("max_padding", [1.0, 0.02], ids=["padded-batches-as-on-cuda", "cpu-rule"])
+def test_batched_attributions_equal_one_example_at_a_time(tiny: tuple[Any, Any], max_padding: float,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditkit.explain import _engine
+
+    monkeypatch.setattr(_engine, "_CPU_MAX_PADDING", max_padding)
     model, tokenizer = tiny
     batched = explain(model, tokenizer, TEXTS, batch_size=6, **KW)
+    if max_padding == 1.0:
+        assert 6 * KW["n_steps"] in batched.memory["internal_batch_sizes"]  # all six texts in one padded pass
     single = explain(model, tokenizer, TEXTS, batch_size=1, **KW)
     for a, b in zip(batched.records, single.records):
         np.testing.assert_allclose(a.scores, b.scores, atol=1e-5)
 
 
-def test_out_of_memory_halves_the_batch_and_gives_the_same_result(tiny: tuple[Any, Any]) -> None:
+def test_out_of_memory_halves_the_batch_and_gives_the_same_result(tiny: tuple[Any, Any],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditkit.explain import _engine
+
+    monkeypatch.setattr(_engine, "_CPU_MAX_PADDING", 1.0)  # one padded batch of six, as on CUDA
     model, tokenizer = tiny
     reference = explain(model, tokenizer, TEXTS, batch_size=6, **KW)
     handle = _oom_above(model, 6)
@@ -131,16 +142,43 @@ def test_one_example_falls_back_to_one_step_at_a_time_when_memory_is_short(tiny:
 def test_cpu_autocasts_only_with_native_bf16_and_fp32_precision_never_does(
     tiny: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import contextlib
-
     from auditkit.explain import _engine
     from auditkit.explain._engine import EngineSettings, _autocast
 
-    cpu = EngineSettings(device=torch.device("cpu"), autocast=True)
-    monkeypatch.setattr(_engine, "cpu_has_native_bf16", lambda: False)
-    assert isinstance(_autocast(cpu), contextlib.nullcontext)
-    monkeypatch.setattr(_engine, "cpu_has_native_bf16", lambda: True)
-    assert isinstance(_autocast(cpu), torch.autocast)
-    assert isinstance(_autocast(EngineSettings(device=torch.device("cpu"), autocast=False)), contextlib.nullcontext)
     model, tokenizer = tiny
+    cpu = EngineSettings(device=torch.device("cpu"), autocast=True)
+
+    def inside(settings: EngineSettings) -> tuple[bool, str]:
+        with _autocast(model, settings):
+            return torch.is_autocast_enabled("cpu"), model.config._attn_implementation
+
+    before = model.config._attn_implementation
+    monkeypatch.setattr(_engine, "cpu_has_native_bf16", lambda: False)
+    assert inside(cpu) == (False, before)
+    monkeypatch.setattr(_engine, "cpu_has_native_bf16", lambda: True)
+    assert inside(cpu) == (True, "eager")
+    assert model.config._attn_implementation == before
+    assert inside(EngineSettings(device=torch.device("cpu"), autocast=False)) == (False, before)
     assert explain(model, tokenizer, TEXTS[:1], precision="fp32", **KW).precision == "fp32"
+
+
+def test_attention_switch_is_undone_even_when_the_block_raises(tiny: tuple[Any, Any]) -> None:
+    from auditkit.explain._engine import attention_implementation
+
+    model, _ = tiny
+    before = model.config._attn_implementation
+    assert before != "eager"
+    with pytest.raises(RuntimeError, match="boom"), attention_implementation(model, "eager") as switched:
+        assert switched and model.config._attn_implementation == "eager"
+        raise RuntimeError("boom")
+    assert model.config._attn_implementation == before
+    with attention_implementation(torch.nn.Linear(2, 2), "eager") as switched:
+        assert switched is False
+
+
+def test_cpu_batches_only_join_examples_of_nearly_the_same_length() -> None:
+    from auditkit.explain._engine import _batches
+
+    lengths = [100, 99, 60, 59, 100, 40]
+    assert list(_batches(lengths, range(6), 16, max_padding=0.02)) == [[0, 4, 1], [2, 3], [5]]
+    assert list(_batches(lengths, range(6), 4)) == [[0, 4, 1, 2], [3, 5]]
