@@ -110,7 +110,11 @@ class TrainingConfig(_Section):
     warmup_ratio: float = Field(0.0, ge=0, lt=1)
     group_by_length: bool = True
     early_stopping_patience: int | None = Field(2, ge=1)
-    mixed_precision: Literal["auto", "no", "bf16", "fp16"] = "auto"
+    mixed_precision: Literal["auto", "no", "bf16", "fp16"] = Field(
+        "auto",
+        description="auto: bf16 (else fp16) autocast on CUDA, bf16 on a CPU with native bf16 units, else fp32; "
+        "no: always fp32.",
+    )
     device: Literal["auto", "cpu", "cuda"] = "auto"
     lora: LoraConfig | None = None
     train_top_layers: int | None = Field(

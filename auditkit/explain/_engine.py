@@ -11,10 +11,7 @@ CPU and CUDA run the same code. Path methods run under autocast (bf16/fp16 on
 CUDA; bf16 on a CPU with native bf16 units), since their convergence delta
 catches precision loss and those examples are recomputed in full precision.
 Forward-only passes stay in full precision. On CPU, bf16 autocast also switches
-the model to eager attention for the call: PyTorch's CPU flash-attention
-backward is about 3x slower in bf16 than in fp32, while eager attention's bf16
-batched products are fast (fp32 SDPA 2.0 s, bf16 SDPA 1.66 s, bf16 eager
-1.03 s for 50 steps of a 120-token MiniLM example on 2 cores).
+the model to eager attention for the call (see :mod:`auditkit._precision`).
 """
 
 from __future__ import annotations
@@ -30,13 +27,13 @@ import torch
 from torch import Tensor, nn
 
 from auditkit._logging import get_logger
+from auditkit._precision import attention_implementation, cpu_has_native_bf16
 from auditkit.exceptions import ExplainError
 from auditkit.explain._encode import EncodedText
 from auditkit.explain._methods import AttributionBatch, Explainer
 
 __all__ = [
     "EngineReport",
-    "attention_implementation",
     "EngineSettings",
     "attribute_all",
     "is_oom",
@@ -106,39 +103,6 @@ def rows_budget(model: nn.Module, seq_len: int, device: torch.device, *, fractio
     per_row = seq_len * layers * (34 * hidden + 5 * heads * seq_len) * 4
     share = fraction if device.type == "cuda" else fraction / 2
     return max(1, int(_free_bytes(device) * share) // max(per_row, 1))
-
-
-def cpu_has_native_bf16() -> bool:
-    """Whether this CPU computes bf16 matrix products natively (AVX512-BF16 or AMX), so autocast pays off."""
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):
-        return False
-
-
-@contextlib.contextmanager
-def attention_implementation(model: nn.Module, name: str) -> Iterator[bool]:
-    """Switch a Hugging Face model to attention ``name`` inside the block; yield whether it switched.
-
-    Models that cannot switch (not a ``PreTrainedModel``, or no dynamic
-    attention interface) are left alone. The previous implementation is always
-    restored, error or not.
-    """
-    config = getattr(model, "config", None)
-    before = getattr(config, "_attn_implementation", None)
-    switch = getattr(model, "set_attn_implementation", None)
-    if before is None or before == name or switch is None:
-        yield False
-        return
-    try:
-        switch(name)
-    except (ValueError, ImportError, AttributeError, TypeError):
-        yield False
-        return
-    try:
-        yield getattr(config, "_attn_implementation", None) == name
-    finally:
-        switch(before)
 
 
 @contextlib.contextmanager

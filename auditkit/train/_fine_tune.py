@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import nullcontext
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from auditkit._io import atomic_dir, atomic_write_json, sha256_file
 from auditkit._logging import get_logger
 from auditkit._model_io import default_model_path, load_classifier, quiet_transformers, resolve_device
 from auditkit._offline import force_offline
+from auditkit._precision import attention_implementation, cpu_has_native_bf16
 from auditkit.config import RunConfig, TrainingConfig
 from auditkit.data import AuditDataset
 from auditkit.exceptions import CheckpointError, DataError
@@ -44,7 +46,15 @@ def group_index(values: Sequence[str] | np.ndarray) -> tuple[np.ndarray, list[st
 
 
 def _precision(cfg: TrainingConfig, device: str) -> dict[str, bool]:
-    if device != "cuda" or cfg.mixed_precision == "no":
+    """Trainer precision flags: bf16/fp16 autocast on CUDA; bf16 on a CPU with native bf16 units."""
+    if cfg.mixed_precision == "no":
+        return {}
+    if device == "cpu":
+        # fp16 autocast on CPU is slow and not what anyone asks for; bf16 only where the CPU computes it natively
+        # (elsewhere it is emulated and slower than fp32) unless the user asked for it explicitly.
+        wanted = cfg.mixed_precision == "bf16" or (cfg.mixed_precision == "auto" and cpu_has_native_bf16())
+        return {"bf16": True} if wanted else {}
+    if device != "cuda":
         return {}
     if cfg.mixed_precision == "fp16":
         return {"fp16": True}
@@ -196,7 +206,8 @@ def fine_tune(
         trainer.remove_callback(PrinterCallback)
     start_from = latest_checkpoint(ckpt) if resume else None
     began = time.perf_counter()
-    with quiet_transformers():
+    cpu_bf16 = device == "cpu" and bool(args.bf16)
+    with quiet_transformers(), attention_implementation(trainer.model, "eager") if cpu_bf16 else nullcontext():
         result = trainer.train(resume_from_checkpoint=str(start_from) if start_from else None)
     seconds = time.perf_counter() - began
     summary = {

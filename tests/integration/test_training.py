@@ -33,11 +33,15 @@ def train(cfg, out: Path, **kw):  # type: ignore[no-untyped-def]
     return ds, fine_tune(cfg, ds.split("train"), ds.split("validation"), out, progress=False, **kw)
 
 
-def test_same_seed_gives_identical_predictions_and_another_seed_does_not(tiny_config, tmp_path: Path) -> None:
-    cfg = tiny_config(training={"save_checkpoints": False})
+@pytest.mark.parametrize("precision", ["no", "bf16"])
+def test_same_seed_gives_identical_predictions_and_another_seed_does_not(tiny_config, tmp_path: Path,
+                                                                         precision: str) -> None:
+    training = {"save_checkpoints": False, "mixed_precision": precision}
+    cfg = tiny_config(training=training)
     ds, a = train(cfg, tmp_path / "a")
     _, b = train(cfg, tmp_path / "b")
-    _, c = train(tiny_config(seed=4, training={"save_checkpoints": False}), tmp_path / "c")
+    _, c = train(tiny_config(seed=4, training=training), tmp_path / "c")
+    assert a.training["mixed_precision"] == ("bf16" if precision == "bf16" else "no")
     test = ds.split("test")
     pa, pb, pc = (predict(x.path, test, device="cpu").scores for x in (a, b, c))
     np.testing.assert_array_equal(pa, pb)
@@ -90,3 +94,32 @@ def test_top_layer_training_freezes_the_rest(tiny_config, tmp_path: Path, tiny_m
     assert torch.equal(before["bert.embeddings.word_embeddings.weight"], after["bert.embeddings.word_embeddings.weight"])
     assert not torch.equal(before["bert.encoder.layer.1.attention.self.query.weight"],
                            after["bert.encoder.layer.1.attention.self.query.weight"])
+
+
+@pytest.mark.parametrize(("setting", "native", "expected"), [
+    ("auto", True, {"bf16": True}), ("auto", False, {}), ("bf16", False, {"bf16": True}),
+    ("no", True, {}), ("fp16", True, {}),
+])
+def test_cpu_precision_is_bf16_only_where_the_cpu_computes_it_natively_or_asked(
+    setting: str, native: bool, expected: dict[str, bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditkit.config import TrainingConfig
+    from auditkit.train import _fine_tune
+
+    monkeypatch.setattr(_fine_tune, "cpu_has_native_bf16", lambda: native)
+    assert _fine_tune._precision(TrainingConfig(mixed_precision=setting), "cpu") == expected
+
+
+def test_cpu_bf16_training_runs_eager_attention(tiny_config, tmp_path: Path) -> None:
+    from transformers import TrainerCallback as Callback
+
+    seen: list[str] = []
+
+    class Spy(Callback):
+        def on_step_begin(self, args, state, control, model=None, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(model.config._attn_implementation)
+
+    cfg = tiny_config(training={"save_checkpoints": False, "mixed_precision": "bf16", "epochs": 1})
+    _, art = train(cfg, tmp_path / "m", callbacks=[Spy()])
+    assert seen and set(seen) == {"eager"}
+    assert art.training["mixed_precision"] == "bf16"

@@ -163,7 +163,7 @@ def test_cpu_autocasts_only_with_native_bf16_and_fp32_precision_never_does(
 
 
 def test_attention_switch_is_undone_even_when_the_block_raises(tiny: tuple[Any, Any]) -> None:
-    from auditkit.explain._engine import attention_implementation
+    from auditkit._precision import attention_implementation
 
     model, _ = tiny
     before = model.config._attn_implementation
