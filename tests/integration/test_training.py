@@ -123,3 +123,17 @@ def test_cpu_bf16_training_runs_eager_attention(tiny_config, tmp_path: Path) -> 
     _, art = train(cfg, tmp_path / "m", callbacks=[Spy()])
     assert seen and set(seen) == {"eager"}
     assert art.training["mixed_precision"] == "bf16"
+
+
+@pytest.mark.parametrize("precision", ["no", "bf16"])
+def test_lora_training_saves_a_merged_safetensors_model_that_predicts(tiny_config, tmp_path: Path,
+                                                                      precision: str) -> None:
+    pytest.importorskip("peft")
+    cfg = tiny_config(training={"save_checkpoints": False, "mixed_precision": precision, "epochs": 1,
+                                "lora": {"r": 2, "alpha": 4, "target_modules": ["query", "value"]}})
+    ds, art = train(cfg, tmp_path / "m")
+    assert art.training["lora"] is True
+    saved = weights(art.path)
+    assert not [k for k in saved if "lora" in k]  # adapters merged into the base weights
+    scores = predict(art.path, ds.split("test"), device="cpu").scores
+    assert np.isfinite(scores).all() and scores.shape[1] == 2
