@@ -5,8 +5,11 @@ a seeded random classification head), the same method (LayerIntegratedGradients
 on the word embeddings, [PAD] baseline with [CLS]/[SEP] kept), the same number of
 steps and the same maximum length, and both explain the predicted class with a
 convergence delta. The plain loop is what a Captum tutorial does: per text,
-predict, then ``attribute``. Prints examples/s for each and the ratio, plus how
-closely the two agree.
+predict, then ``attribute``, in fp32. auditkit runs its defaults: on a CPU with
+native bf16 units, bf16 autocast with eager attention and batches of equal-length
+examples (fp32 and padded batches elsewhere; ``explain(precision="fp32")`` to
+compare like for like). Prints examples/s for each and the ratio, plus how
+closely the two agree (total attribution per example) and the precision used.
 
     python bench/attribution_throughput.py --n 64 --steps 50          # CPU, a few minutes on 2 cores
     python bench/attribution_throughput.py --n 512 --steps 50 --device cuda

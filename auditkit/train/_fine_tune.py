@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import nullcontext
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
