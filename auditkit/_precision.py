@@ -24,7 +24,7 @@ from typing import Any
 
 import torch
 
-__all__ = ["attention_implementation", "cpu_has_native_bf16"]
+__all__ = ["attention_implementation", "cpu_has_native_bf16", "current_attention"]
 
 
 def cpu_has_native_bf16() -> bool:
@@ -35,6 +35,11 @@ def cpu_has_native_bf16() -> bool:
         return False
 
 
+def current_attention(model: Any) -> str | None:
+    """The attention implementation a Hugging Face model runs (``None`` for other modules)."""
+    return getattr(getattr(model, "config", None), "_attn_implementation", None)
+
+
 @contextlib.contextmanager
 def attention_implementation(model: Any, name: str) -> Iterator[bool]:
     """Switch a Hugging Face model to attention ``name`` inside the block; yield whether it switched.
@@ -43,8 +48,7 @@ def attention_implementation(model: Any, name: str) -> Iterator[bool]:
     attention interface) are left alone. The previous implementation is always
     restored, error or not.
     """
-    config = getattr(model, "config", None)
-    before = getattr(config, "_attn_implementation", None)
+    before = current_attention(model)
     switch = getattr(model, "set_attn_implementation", None)
     if before is None or before == name or switch is None:
         yield False
@@ -55,6 +59,6 @@ def attention_implementation(model: Any, name: str) -> Iterator[bool]:
         yield False
         return
     try:
-        yield getattr(config, "_attn_implementation", None) == name
+        yield current_attention(model) == name
     finally:
         switch(before)

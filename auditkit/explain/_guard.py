@@ -3,8 +3,9 @@
 Captum works by registering hooks on modules and by asking for gradients. If an
 attribution call fails half-way (a bad target, a module that raises), hooks can
 be left behind and later predictions silently change. :func:`model_guard`
-snapshots hooks, train/eval modes, ``requires_grad`` flags and parameter
-gradients, and restores them on exit, error or not.
+snapshots hooks, train/eval modes, ``requires_grad`` flags, parameter
+gradients and the attention kernel (switched for bf16 work on CPU), and
+restores them on exit, error or not.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from torch import nn
+
+from auditkit._precision import current_attention
 
 __all__ = ["ModelState", "model_guard", "model_state"]
 
@@ -30,12 +33,13 @@ _HOOK_DICTS = (
 
 @dataclass(frozen=True)
 class ModelState:
-    """What attribution may disturb: hook ids, modes, grad flags and grad presence per name."""
+    """What attribution may disturb: hook ids, modes, grad flags and grad presence per name, attention kernel."""
 
     hooks: dict[str, tuple[tuple[str, tuple[int, ...]], ...]]
     training: dict[str, bool]
     requires_grad: dict[str, bool]
     has_grad: dict[str, bool]
+    attention: str | None = None
 
 
 def model_state(model: nn.Module) -> ModelState:
@@ -49,6 +53,7 @@ def model_state(model: nn.Module) -> ModelState:
         training={name: module.training for name, module in model.named_modules()},
         requires_grad={name: p.requires_grad for name, p in model.named_parameters()},
         has_grad={name: p.grad is not None for name, p in model.named_parameters()},
+        attention=current_attention(model),
     )
 
 
@@ -68,6 +73,8 @@ def _restore(model: nn.Module, before: ModelState) -> None:
             param.requires_grad_(before.requires_grad[name])
         if not before.has_grad.get(name, False):
             param.grad = None
+    if before.attention is not None and current_attention(model) != before.attention:
+        model.set_attn_implementation(before.attention)  # type: ignore[operator]
 
 
 @contextmanager

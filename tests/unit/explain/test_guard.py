@@ -52,8 +52,13 @@ class _LeakyExplainer(Explainer):
         raise RuntimeError("leaky method failed")
 
 
-def test_a_module_raising_in_forward_leaves_no_hooks_and_the_same_modes(tiny: tuple[Any, Any]) -> None:
+def test_a_module_raising_in_forward_leaves_no_hooks_and_the_same_modes(tiny: tuple[Any, Any],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditkit.explain import _engine
+
+    monkeypatch.setattr(_engine, "cpu_has_native_bf16", lambda: True)  # the raise comes inside bf16 + eager attention
     model, tokenizer = tiny
+    kernel = model.config._attn_implementation
     reference = _scores(model, tokenizer)
     model.train()
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
@@ -66,6 +71,7 @@ def test_a_module_raising_in_forward_leaves_no_hooks_and_the_same_modes(tiny: tu
     assert _hook_count(model) == 0
     assert model_state(model) == before
     assert model.training is True
+    assert model.config._attn_implementation == kernel
     model.bert.embeddings.word_embeddings.weight.requires_grad_(True)
     assert all(np.array_equal(a, b) for a, b in zip(_scores(model, tokenizer), reference))
 
