@@ -2,7 +2,7 @@
 
 from auditkit.evaluate._bias_auc import bias_aucs
 from auditkit.evaluate._fairness import assess
-from auditkit.evaluate._fairness_result import AttributeResult, Estimate, FairnessResult, GroupResult
+from auditkit.evaluate._fairness_result import AttributeResult, FairnessResult, GroupResult
 from auditkit.evaluate._identity_groups import identity_groups
 from auditkit.evaluate._membership import AttackMetrics, MembershipResult, example_losses, membership_inference
 from auditkit.evaluate._performance import PerformanceResult, expected_calibration_error, performance
@@ -14,7 +14,6 @@ __all__ = [
     "DEFAULT_PAIRS",
     "AttackMetrics",
     "AttributeResult",
-    "Estimate",
     "FairnessResult",
     "GroupResult",
     "MembershipResult",

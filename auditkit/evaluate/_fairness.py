@@ -35,7 +35,8 @@ from sklearn.metrics import accuracy_score, precision_score
 from auditkit._logging import get_logger
 from auditkit.evaluate._bootstrap import count_chunks, percentile_interval
 from auditkit.evaluate._fairness_input import as_labels, check_inputs, normalise_sensitive
-from auditkit.evaluate._fairness_result import AttributeResult, Estimate, FairnessResult, GroupResult
+from auditkit.evaluate._fairness_result import AttributeResult, FairnessResult, GroupResult
+from auditkit.scorecard import Metric
 from auditkit.evaluate._fairness_stats import (
     GAP_METRICS,
     RATE_METRICS,
@@ -108,7 +109,7 @@ def assess(
     Returns
     -------
     FairnessResult
-        Per attribute, per group :class:`Estimate` values and gap estimates.
+        Per attribute, per group :class:`Metric` values and gap estimates.
 
     Raises
     ------
@@ -206,7 +207,7 @@ def _assess_attribute(
     settings: dict[str, Any],
 ) -> AttributeResult:
     if not groups:
-        gaps = {g: Estimate.undefined(f"inconclusive: {note}") for g in GAP_METRICS}
+        gaps = {g: Metric.undefined(f"inconclusive: {note}") for g in GAP_METRICS}
         return AttributeResult(columns, {}, gaps, (note or "",))
     design = GroupDesign(codes, len(groups), positive, predicted, score)
     point = design.rates(np.ones((1, codes.shape[0])))
@@ -240,11 +241,11 @@ def _bootstrap(
     return {key: np.concatenate([p[key] for p in parts], axis=0) for key in parts[0]}
 
 
-def _estimate(value: float, samples: np.ndarray | None, confidence: float, reason: str) -> Estimate:
+def _estimate(value: float, samples: np.ndarray | None, confidence: float, reason: str) -> Metric:
     if np.isnan(value):
-        return Estimate.undefined(reason)
+        return Metric.undefined(reason)
     low, high = (None, None) if samples is None else percentile_interval(samples, confidence)
-    return Estimate(float(value), low, high, None)
+    return Metric(float(value), low, high, None)
 
 
 def _group_result(
@@ -258,7 +259,7 @@ def _group_result(
 ) -> GroupResult:
     conf = settings["confidence"]
     if size == 0:
-        values = {m: Estimate.undefined("empty intersectional cell: no examples") for m in metrics}
+        values = {m: Metric.undefined("empty intersectional cell: no examples") for m in metrics}
         return GroupResult(0, True, values, "empty cell; excluded from gaps")
     values = {
         m: _estimate(point[m][0, g], None if boot is None else boot[m][:, g], conf, UNDEFINED_REASONS[m])
@@ -274,7 +275,7 @@ def _gaps(
     eligible: np.ndarray,
     sizes: np.ndarray,
     settings: dict[str, Any],
-) -> tuple[dict[str, Estimate], list[str]]:
+) -> tuple[dict[str, Metric], list[str]]:
     notes = []
     small = int(((sizes > 0) & ~eligible).sum())
     empty = int((sizes == 0).sum())
@@ -287,7 +288,7 @@ def _gaps(
             f"inconclusive: {int(eligible.sum())} group(s) with at least {settings['min_group_size']} "
             "examples; a gap needs two or more"
         )
-        return {g: Estimate.undefined(reason) for g in GAP_METRICS}, notes
+        return {g: Metric.undefined(reason) for g in GAP_METRICS}, notes
     gaps = gap_arrays(point, eligible)
     needs = {
         "demographic_parity_difference": ("selection_rate",),

@@ -1,6 +1,6 @@
 """Result types of a fairness assessment and their scorecard form.
 
-A metric is an :class:`Estimate`: a point value with a bootstrap interval, or
+A metric is an :class:`Metric`: a point value with a bootstrap interval, or
 ``None`` with the reason it is undefined (undefined is not zero). Each sensitive
 attribute yields an :class:`AttributeResult` with per-group estimates and gap
 estimates; :class:`FairnessResult` gathers them and serialises to the scorecard
@@ -9,51 +9,12 @@ metric convention (``{"value", "ci_low", "ci_high", "reason"}``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["AttributeResult", "Estimate", "FairnessResult", "GroupResult"]
+from auditkit.scorecard import Metric
 
-
-@dataclass(frozen=True)
-class Estimate:
-    """A metric value with its bootstrap confidence interval.
-
-    Attributes
-    ----------
-    value:
-        Point estimate, or ``None`` when undefined.
-    ci_low, ci_high:
-        Bootstrap percentile interval bounds (``None`` when not computed or undefined).
-    reason:
-        Why ``value`` is undefined or inconclusive; ``None`` when it is a normal value.
-    """
-
-    value: float | None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    reason: str | None = None
-
-    @classmethod
-    def undefined(cls, reason: str) -> Estimate:
-        """An undefined estimate carrying ``reason``."""
-        return cls(None, None, None, reason)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The scorecard leaf ``{"value", "ci_low", "ci_high", "reason"}`` (NaN becomes ``None``)."""
-        return {
-            "value": _clean(self.value),
-            "ci_low": _clean(self.ci_low),
-            "ci_high": _clean(self.ci_high),
-            "reason": self.reason,
-        }
-
-
-def _clean(value: float | None) -> float | None:
-    if value is None or not math.isfinite(value):
-        return None
-    return float(value)
+__all__ = ["AttributeResult", "FairnessResult", "GroupResult"]
 
 
 @dataclass(frozen=True)
@@ -67,14 +28,14 @@ class GroupResult:
     flagged:
         True when ``n`` is below the minimum group size; the group is shown but left out of gaps.
     metrics:
-        Metric name to :class:`Estimate`.
+        Metric name to :class:`Metric`.
     note:
         Why the group is flagged, if it is.
     """
 
     n: int
     flagged: bool
-    metrics: dict[str, Estimate]
+    metrics: dict[str, Metric]
     note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,14 +59,14 @@ class AttributeResult:
     groups:
         Group name to :class:`GroupResult`.
     gaps:
-        Gap metric name (``demographic_parity_difference``, ...) to :class:`Estimate`.
+        Gap metric name (``demographic_parity_difference``, ...) to :class:`Metric`.
     notes:
         Human-readable notes (groups left out of gaps and why); names and counts only.
     """
 
     columns: tuple[str, ...]
     groups: dict[str, GroupResult]
-    gaps: dict[str, Estimate]
+    gaps: dict[str, Metric]
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from auditkit.evaluate._bootstrap import count_chunks, percentile_interval
-from auditkit.evaluate._fairness_result import Estimate
+from auditkit.scorecard import Metric
 from auditkit.exceptions import FairnessError
 
 __all__ = ["DEFAULT_PAIRS", "PairSwapResult", "TermSwapResult", "swap_terms", "term_swap"]
@@ -89,8 +89,8 @@ class PairSwapResult:
     """
 
     n_affected: int
-    flip_rate: Estimate
-    mean_abs_score_change: Estimate
+    flip_rate: Metric
+    mean_abs_score_change: Metric
 
     def to_dict(self) -> dict[str, Any]:
         """Scorecard form."""
@@ -120,16 +120,16 @@ class TermSwapResult:
 def _effect(flips: np.ndarray, change: np.ndarray, n_boot: int, seed: int, confidence: float) -> PairSwapResult:
     n = int(flips.shape[0])
     if n == 0:
-        empty = Estimate.undefined("no text contains a term of this pair")
+        empty = Metric.undefined("no text contains a term of this pair")
         return PairSwapResult(0, empty, empty)
     samples = {"flip": [], "change": []}
     for counts in count_chunks(n, n_boot, seed=seed) if n_boot > 0 else ():
         samples["flip"].append(counts @ flips / n)
         samples["change"].append(counts @ change / n)
 
-    def est(values: np.ndarray, key: str) -> Estimate:
+    def est(values: np.ndarray, key: str) -> Metric:
         low, high = percentile_interval(np.concatenate(samples[key]), confidence) if samples[key] else (None, None)
-        return Estimate(float(values.mean()), low, high, None)
+        return Metric(float(values.mean()), low, high, None)
 
     return PairSwapResult(n, est(flips.astype(float), "flip"), est(change, "change"))
 

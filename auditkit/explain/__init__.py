@@ -13,7 +13,8 @@ from auditkit.explain._guard import ModelState, model_guard, model_state
 from auditkit.explain._methods import AttributionBatch, Explainer, ExplainerRegistry, default_registry
 from auditkit.explain._reliance import DEFAULT_IDENTITY_TERMS, example_reliance
 from auditkit.explain._result import ExampleAttribution, ExplanationResult
-from auditkit.explain._stats import MetricValue, bootstrap_mean
+from auditkit.explain._stats import bootstrap_mean
+from auditkit.scorecard import Metric
 
 __all__ = [
     "AttributionBatch",
@@ -22,7 +23,6 @@ __all__ = [
     "Explainer",
     "ExplainerRegistry",
     "ExplanationResult",
-    "MetricValue",
     "ModelState",
     "bootstrap_mean",
     "default_registry",

@@ -20,7 +20,8 @@ from torch import nn
 
 from auditkit.explain._encode import EncodedText
 from auditkit.explain._engine import EngineSettings, predict_proba
-from auditkit.explain._stats import MetricValue, bootstrap_mean
+from auditkit.explain._stats import bootstrap_mean
+from auditkit.scorecard import Metric
 
 __all__ = ["FaithfulnessReport", "faithfulness"]
 
@@ -44,7 +45,7 @@ class FaithfulnessReport:
     """
 
     k: tuple[float, ...]
-    metrics: dict[str, MetricValue]
+    metrics: dict[str, Metric]
     by_k: dict[str, dict[str, float | None]]
 
     @property

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from auditkit.explain._stats import MetricValue, bootstrap_mean
+from auditkit.explain._stats import bootstrap_mean
+from auditkit.scorecard import Metric
 from auditkit.explain._words import normalise_word
 
 __all__ = ["DEFAULT_IDENTITY_TERMS", "example_reliance", "group_reliance"]
@@ -46,7 +47,7 @@ def group_reliance(
     confidence: float = 0.95,
     seed: int = 0,
     max_groups: int = 50,
-) -> tuple[MetricValue, dict[str, dict[str, MetricValue]]]:
+) -> tuple[Metric, dict[str, dict[str, Metric]]]:
     """Mean reliance overall and per group of each sensitive attribute, with bootstrap intervals.
 
     An attribute with more than ``max_groups`` distinct values is reported as
@@ -54,12 +55,12 @@ def group_reliance(
     """
     kw = {"n_resamples": n_resamples, "confidence": confidence, "seed": seed, "what": "reliance"}
     overall = bootstrap_mean(shares, **kw)  # type: ignore[arg-type]
-    by_group: dict[str, dict[str, MetricValue]] = {}
+    by_group: dict[str, dict[str, Metric]] = {}
     for attr, values in groups.items():
         values = np.asarray(values, dtype=object)
         distinct = sorted({str(v) for v in values})
         if len(distinct) > max_groups:
-            by_group[attr] = {"_all": MetricValue(None, reason=f"{len(distinct)} distinct values (over {max_groups})")}
+            by_group[attr] = {"_all": Metric(None, reason=f"{len(distinct)} distinct values (over {max_groups})")}
             continue
         by_group[attr] = {g: bootstrap_mean(shares[values.astype(str) == g], **kw) for g in distinct}  # type: ignore[arg-type]
     return overall, by_group

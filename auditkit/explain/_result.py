@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from auditkit.explain._faithfulness import FaithfulnessReport
-from auditkit.explain._stats import MetricValue
+from auditkit.scorecard import Metric
 from auditkit.explain._words import normalise_word
 
 __all__ = ["ExampleAttribution", "ExplanationResult"]
@@ -120,8 +120,8 @@ class ExplanationResult:
     skipped_ids: tuple[str, ...]
     max_length: int
     identity_terms: tuple[str, ...]
-    reliance: MetricValue
-    reliance_by_group: dict[str, dict[str, MetricValue]]
+    reliance: Metric
+    reliance_by_group: dict[str, dict[str, Metric]]
     faithfulness: FaithfulnessReport | None = None
     convergence: dict[str, Any] | None = None
     memory: dict[str, Any] = field(default_factory=dict)

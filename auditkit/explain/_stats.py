@@ -7,37 +7,11 @@ percentile bootstrap intervals over examples, seeded so reruns agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
-__all__ = ["MetricValue", "bootstrap_mean"]
+from auditkit.scorecard import Metric
 
-
-@dataclass(frozen=True)
-class MetricValue:
-    """One metric leaf: a point estimate, its interval, and why either is missing.
-
-    Attributes
-    ----------
-    value, ci_low, ci_high:
-        The estimate and the bounds of its bootstrap interval (``None`` when undefined).
-    reason:
-        Why the value or the interval is missing, else ``None``.
-    n:
-        Number of examples the estimate rests on.
-    """
-
-    value: float | None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    reason: str | None = None
-    n: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the scorecard leaf ``{"value", "ci_low", "ci_high", "reason", "n"}``."""
-        return {"value": self.value, "ci_low": self.ci_low, "ci_high": self.ci_high, "reason": self.reason, "n": self.n}
+__all__ = ["bootstrap_mean"]
 
 
 def bootstrap_mean(
@@ -47,7 +21,7 @@ def bootstrap_mean(
     confidence: float = 0.95,
     seed: int = 0,
     what: str = "values",
-) -> MetricValue:
+) -> Metric:
     """Mean of ``values`` with a percentile bootstrap interval.
 
     Parameters
@@ -65,19 +39,19 @@ def bootstrap_mean(
 
     Returns
     -------
-    MetricValue
+    Metric
         ``value`` is ``None`` (with a reason) when no example is defined.
     """
     arr = np.asarray(values, dtype=float)
     arr = arr[np.isfinite(arr)]
     n = int(arr.size)
     if n == 0:
-        return MetricValue(None, reason=f"no examples with defined {what}", n=0)
+        return Metric(None, reason=f"no examples with defined {what}", n=0)
     value = float(arr.mean())
     if n < 2 or n_resamples <= 0:
-        return MetricValue(value, reason="fewer than 2 examples or no resamples; no interval", n=n)
+        return Metric(value, reason="fewer than 2 examples or no resamples; no interval", n=n)
     rng = np.random.default_rng(seed)
     means = arr[rng.integers(0, n, size=(n_resamples, n))].mean(axis=1)
     alpha = (1.0 - confidence) / 2.0
     low, high = np.quantile(means, [alpha, 1.0 - alpha])
-    return MetricValue(value, float(low), float(high), None, n)
+    return Metric(value, float(low), float(high), None, n)
