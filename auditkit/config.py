@@ -168,6 +168,8 @@ class ScrubConfig(_Section):
     chunk_overlap: int = Field(200, ge=0)
     residual_check: bool = True
     residual_sample: float = Field(0.1, gt=0, le=1)
+    recall_probe: bool = True
+    probe_per_type: int = Field(400, ge=10, le=100_000)
 
 
 class ExplainConfig(_Section):
@@ -208,10 +210,23 @@ class PrivacyConfig(_Section):
 
 
 class ReportConfig(_Section):
-    """Scorecard rendering."""
+    """Scorecard rendering and signing.
+
+    ``sign_key`` names the Ed25519 private key that signs the scorecard right after
+    it is written (``scorecard.intoto.jsonl``): a PEM file path or ``env:VARNAME``,
+    never the key itself.
+    """
 
     enabled: bool = True
     template_dir: Path | None = None
+    sign_key: str | None = Field(None, min_length=1, max_length=4096)
+
+    @model_validator(mode="after")
+    def _sign_key_is_a_reference(self) -> ReportConfig:
+        key = self.sign_key
+        if key is not None and ("-----BEGIN" in key or "\n" in key or (key.startswith("env:") and not key[4:].strip())):
+            raise ValueError("report.sign_key takes a key file path or env:VARNAME, never the key itself")
+        return self
 
 
 class ComputeConfig(_Section):
@@ -250,8 +265,14 @@ class RunConfig(_Section):
         update["data"] = data
         if self.model.path is not None and not self.model.path.is_absolute():
             update["model"] = self.model.model_copy(update={"path": base / self.model.path})
+        report: dict[str, Any] = {}
         if self.report.template_dir is not None and not self.report.template_dir.is_absolute():
-            update["report"] = self.report.model_copy(update={"template_dir": base / self.report.template_dir})
+            report["template_dir"] = base / self.report.template_dir
+        key = self.report.sign_key
+        if key is not None and not key.startswith("env:") and not os.path.isabs(key):
+            report["sign_key"] = str(base / key)
+        if report:
+            update["report"] = self.report.model_copy(update=report)
         if not self.output_dir.is_absolute():
             update["output_dir"] = base / self.output_dir
         if self.policy and not _looks_like_preset(self.policy) and not os.path.isabs(self.policy):

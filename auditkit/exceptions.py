@@ -11,11 +11,12 @@ one line; anything else is an internal error (exit 3). Messages carry context
     │   ├── DataError             missing file or column, bad rows, bad labels
     │   ├── PolicyError           invalid gate policy
     │   ├── SchemaError           scorecard JSON fails its schema / newer version
-    │   └── ReportError           a report template is missing, invalid or unsafe
+    │   ├── KeyFileError          a signing/verification key is missing, unreadable or not Ed25519 PEM
+    │   ├── ReportError           a report template is missing, invalid or unsafe
+    │   └── CheckpointError       checkpoint missing, corrupt, tampered or unverifiable
     ├── ScrubError                a scrubbing run could not complete safely
     ├── FairnessError             a fairness computation got misleading input
     ├── ExplainError              attribution failed
-    ├── CheckpointError           checkpoint missing, corrupt or unverifiable
     ├── UnsafeArtifactError       a pickle or untrusted file where safetensors is required
     └── StageError                a pipeline stage failed (wraps the cause, no data)
 """
@@ -29,6 +30,7 @@ __all__ = [
     "DataError",
     "ExplainError",
     "FairnessError",
+    "KeyFileError",
     "PolicyError",
     "ReportError",
     "SchemaError",
@@ -67,6 +69,10 @@ class SchemaError(UserInputError):
     """A scorecard JSON document fails its schema or has an unknown version."""
 
 
+class KeyFileError(UserInputError):
+    """A signing or verification key is missing, unreadable, encrypted or not an Ed25519 PEM key."""
+
+
 class ReportError(UserInputError):
     """A report template folder or template is missing, invalid or refused by the sandbox."""
 
@@ -83,8 +89,8 @@ class ExplainError(AuditkitError):
     """An attribution run failed."""
 
 
-class CheckpointError(AuditkitError):
-    """A checkpoint is missing, corrupt or fails verification."""
+class CheckpointError(UserInputError):
+    """A checkpoint is missing, corrupt or fails verification (the files on disk need the user's attention)."""
 
 
 class UnsafeArtifactError(UserInputError):

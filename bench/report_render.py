@@ -28,7 +28,8 @@ from typing import Any
 
 import jinja2
 
-from auditkit.report import assemble_scorecard, load_scorecard, render_report, write_scorecard
+from auditkit.report import assemble_scorecard, render_report
+from auditkit.scorecard import load_document, write_scorecard
 from auditkit.report._templates import BUILTIN_TEMPLATES, _builtin_html, _builtin_markdown, html_environment, render_template
 from auditkit.report._view import build_view
 
@@ -106,7 +107,7 @@ def main() -> None:
         assemble_s = _time(lambda: write_scorecard(assemble_scorecard(run), run / "scorecard.json"), repeats)
         render_s = _time(lambda: render_report(run), repeats)
         cold_s = _time(lambda: (_builtin_html.cache_clear(), _builtin_markdown.cache_clear(), render_report(run)), repeats)
-        doc = load_scorecard(run / "scorecard.json")
+        doc = load_document(run / "scorecard.json")
         plain = jinja2.Environment(loader=jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)), autoescape=True)
         plain.filters["fmt"] = lambda value, digits=3: f"{value:.{digits}f}" if isinstance(value, float) else str(value)
         sandbox_s = _time(lambda: render_template(html_environment(), "scorecard.html.j2", build_view(doc)), repeats)

@@ -38,6 +38,7 @@ _COMMAND_MODULES = (
     "_cmd_scrub",
     "_cmd_report",
     "_cmd_gate",
+    "_cmd_attest",
     "_cmd_audit",
     "_cmd_sweep",
 )

@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from auditkit.cli._logsetup import run_log
 from auditkit.cli._paths import ensure_dir
 
+if TYPE_CHECKING:
+    from auditkit.config import RunConfig
+
 __all__ = ["register"]
 
 ConfigArg = Annotated[Path, typer.Argument(help="The audit YAML file.", show_default=False)]
 
 
-def _run(config_path: Path, *, force: bool, only: tuple[str, ...] | None, progress: bool, verbose: bool) -> Any:
+def _with_sign_key(config: RunConfig, sign_key: str | None) -> RunConfig:
+    """Apply ``--sign-key`` over ``report.sign_key`` and load the key now, so a bad key fails before any stage runs."""
+    from auditkit.scorecard import load_private_key
+
+    if sign_key is not None:
+        spec = sign_key if sign_key.startswith("env:") else os.path.abspath(sign_key)
+        config = config.model_copy(update={"report": config.report.model_copy(update={"sign_key": spec})})
+    if config.report.sign_key is not None:
+        load_private_key(config.report.sign_key)
+    return config
+
+
+def _run(
+    config_path: Path, *, force: bool, only: tuple[str, ...] | None, progress: bool, verbose: bool, sign_key: str | None = None
+) -> Any:
     from auditkit.config import load_config
     from auditkit.pipeline import run_pipeline
 
-    config = load_config(config_path)
+    config = _with_sign_key(load_config(config_path), sign_key)
     run_dir = Path(config.output_dir) / config.name
     ensure_dir(run_dir, "the run folder (output_dir/name)")
     with run_log(run_dir, verbose=verbose):
@@ -49,6 +67,10 @@ def run(
     only: Annotated[str | None, typer.Option(help="Comma-separated stages to run, e.g. 'evaluate,fairness'.")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars.")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", help="Debug-level run log (still no data).")] = False,
+    sign_key: Annotated[
+        str | None,
+        typer.Option("--sign-key", help="Sign scorecard.json with this Ed25519 key (PEM file or env:VAR); overrides report.sign_key."),
+    ] = None,
 ) -> None:
     """Run the whole pipeline: prepare+scrub, train, evaluate, fairness, explain, privacy, report, gate."""
     stages = tuple(s.strip() for s in only.split(",")) if only else None
@@ -59,7 +81,7 @@ def run(
         if unknown or not stages:
             raise typer.BadParameter(f"unknown stage(s) {unknown}; expected some of: {', '.join(STAGE_ORDER)}",
                                      param_hint="'--only'")
-    summary = _run(config, force=force, only=stages, progress=progress, verbose=verbose)
+    summary = _run(config, force=force, only=stages, progress=progress, verbose=verbose, sign_key=sign_key)
     gate = summary.stages.get("gate")
     if gate is not None and gate.get("status") != "ok":
         typer.echo(f"auditkit: gate did not run ({gate.get('reason', 'no reason recorded')}); "

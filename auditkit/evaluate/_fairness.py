@@ -5,8 +5,12 @@ intersections), the selection rate, accuracy, TPR, FPR, FNR, precision, ROC AUC,
 calibration error and the Borkan BPSN/BNSP AUCs, then the gaps between groups:
 demographic parity difference and ratio, equalized odds difference, equal
 opportunity difference and the four-fifths ratio. Point values of the rates come
-from fairlearn's :class:`~fairlearn.metrics.MetricFrame`; intervals come from one
-seeded, vectorised bootstrap shared by all metrics.
+from fairlearn's :class:`~fairlearn.metrics.MetricFrame`; intervals of the rates and
+ratios come from one seeded, vectorised bootstrap shared by all metrics. The three
+difference gaps get a closed-form interval instead (Bonferroni-adjusted Newcombe
+intervals of the pairwise differences, see :mod:`auditkit.evaluate._gap_interval`),
+because the percentile bootstrap of a max-min gap is biased upward, plus the
+minimum gap the data could detect (``mdg``) and the eligible examples (``n``).
 
 Undefined is not zero: a group without positives has no TPR (``None`` with a
 reason), and a gap over such a group is inconclusive. Groups smaller than
@@ -36,6 +40,7 @@ from auditkit._logging import get_logger
 from auditkit.evaluate._bootstrap import count_chunks, percentile_interval
 from auditkit.evaluate._fairness_input import as_labels, check_inputs, normalise_sensitive
 from auditkit.evaluate._fairness_result import AttributeResult, FairnessResult, GroupResult
+from auditkit.evaluate._gap_interval import DIFFERENCE_GAPS, difference_gap_estimates
 from auditkit.scorecard import Metric
 from auditkit.evaluate._fairness_stats import (
     GAP_METRICS,
@@ -96,7 +101,8 @@ def assess(
     min_group_size:
         Groups with fewer examples are flagged and left out of gaps.
     n_boot:
-        Bootstrap resamples for the intervals (0 disables intervals).
+        Bootstrap resamples for the intervals of rates and ratios (0 disables all
+        intervals, including the closed-form ones of the difference gaps).
     confidence:
         Interval coverage, e.g. 0.95.
     seed:
@@ -210,7 +216,9 @@ def _assess_attribute(
         gaps = {g: Metric.undefined(f"inconclusive: {note}") for g in GAP_METRICS}
         return AttributeResult(columns, {}, gaps, (note or "",))
     design = GroupDesign(codes, len(groups), positive, predicted, score)
-    point = design.rates(np.ones((1, codes.shape[0])))
+    ones = np.ones((1, codes.shape[0]))
+    point = design.rates(ones)
+    counts = design.confusion(ones)[0]
     fair = _fairlearn_points(positive, predicted, codes, len(groups))
     for j, metric in enumerate(RATE_METRICS):
         point[metric] = np.where(np.isnan(point[metric]), np.nan, fair[j][None, :])
@@ -222,7 +230,7 @@ def _assess_attribute(
         name: _group_result(g, sizes[g], bool(eligible[g]), point, boot, metrics, settings)
         for g, name in enumerate(groups)
     }
-    gaps, notes = _gaps(point, boot, eligible, sizes, settings)
+    gaps, notes = _gaps(point, boot, counts, eligible, sizes, settings)
     _LOG.debug("assessed attribute with %d groups (%d eligible)", len(groups), int(eligible.sum()))
     return AttributeResult(columns, group_results, gaps, tuple(notes))
 
@@ -272,10 +280,17 @@ def _group_result(
 def _gaps(
     point: dict[str, np.ndarray],
     boot: dict[str, np.ndarray] | None,
+    counts: np.ndarray,
     eligible: np.ndarray,
     sizes: np.ndarray,
     settings: dict[str, Any],
 ) -> tuple[dict[str, Metric], list[str]]:
+    """Gap metrics over the eligible groups and notes on the groups left out.
+
+    Difference gaps carry the closed-form interval of :mod:`._gap_interval`, their
+    ``mdg`` and the eligible examples as ``n``; ratios keep the bootstrap interval.
+    ``counts`` are the per-group confusion counts ``(G, 4)``.
+    """
     notes = []
     small = int(((sizes > 0) & ~eligible).sum())
     empty = int((sizes == 0).sum())
@@ -297,8 +312,17 @@ def _gaps(
         "equal_opportunity_difference": ("tpr",),
         "equalized_odds_difference": ("tpr", "fpr"),
     }
+    closed = difference_gap_estimates(counts[eligible], settings["confidence"])
+    n_eligible = int(sizes[eligible].sum())
     out = {}
     for name in GAP_METRICS:
+        value = gaps[name][0]
+        if name in DIFFERENCE_GAPS and not np.isnan(value):
+            low, high, mdg = closed[name]
+            if boot is None:
+                low = high = None
+            out[name] = Metric(value=float(value), ci_low=low, ci_high=high, reason=None, n=n_eligible, mdg=mdg)
+            continue
         missing = [m for m in needs[name] if np.isnan(point[m][0, eligible]).any()]
         if missing:
             count = int(np.isnan(np.stack([point[m][0, eligible] for m in missing])).any(axis=0).sum())

@@ -82,9 +82,13 @@ class GroupDesign:
             onehot = _onehot(self.codes * _N_BINS + bins, _N_BINS * self.n_groups)
             self._calib = onehot * (self.positive.astype(float) - self.scores)[:, None]
 
+    def confusion(self, weights: np.ndarray) -> np.ndarray:
+        """Per-group weighted confusion counts ``(tn, fp, fn, tp)``, shape ``(k, G, 4)``."""
+        return (weights @ self._cells).reshape(weights.shape[0], self.n_groups, 4)
+
     def rates(self, weights: np.ndarray) -> dict[str, np.ndarray]:
         """Per-group metrics under ``weights`` (``k x n``) -> ``{metric: (k, G) array}``."""
-        counts = (weights @ self._cells).reshape(weights.shape[0], self.n_groups, 4)
+        counts = self.confusion(weights)
         tn, fp, fn, tp = counts[..., 0], counts[..., 1], counts[..., 2], counts[..., 3]
         n = tn + fp + fn + tp
         out = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from auditkit.gate._checks import check_rule, evaluate, regression_outcomes
 from auditkit.gate._identity import identity_outcome, recorded_hashes
 from auditkit.gate._junit import junit_xml
-from auditkit.gate._lookup import Lookup, MetricLeaf, check_scorecard, load_scorecard, resolve
+from auditkit.gate._lookup import Lookup, declared_attributes, resolve
 from auditkit.gate._policy import PRESETS, Policy, Rule, load_policy, parse_policy
 from auditkit.gate._run import GateOutputs, run_gate, write_outputs
 from auditkit.gate._sarif import sarif_json, sarif_log
@@ -22,19 +22,17 @@ __all__ = [
     "EXIT_CODES",
     "GateOutputs",
     "Lookup",
-    "MetricLeaf",
     "PRESETS",
     "Policy",
     "Rule",
     "RuleOutcome",
     "Verdict",
     "check_rule",
-    "check_scorecard",
+    "declared_attributes",
     "evaluate",
     "identity_outcome",
     "junit_xml",
     "load_policy",
-    "load_scorecard",
     "markdown_summary",
     "parse_policy",
     "recorded_hashes",

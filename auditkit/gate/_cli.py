@@ -47,6 +47,17 @@ def gate(
         Optional[Path], typer.Option("--baseline", help="Previous release's scorecard.json: metrics may not regress.")  # noqa: UP045
     ] = None,
     tolerance: Annotated[float, typer.Option("--tolerance", help="Allowed regression versus --baseline.")] = 0.01,
+    verify_key: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--verify-key", help="Public key (PEM file or env:VAR) the scorecard's signature must verify with."),
+    ] = None,
+    envelope: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--envelope", help="Signed envelope; default scorecard.intoto.jsonl beside the scorecard."),
+    ] = None,
+    data_dir: Annotated[
+        Optional[Path], typer.Option("--data-dir", help="Audited data folder; its files must match identity.data.")  # noqa: UP045
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the verdict line only.")] = False,
 ) -> None:
     """Judge SCORECARD against a policy; exit 0 pass, 1 fail, 2 bad input, 3 internal error, 4 inconclusive."""
@@ -55,7 +66,10 @@ def gate(
         outputs = GateOutputs(
             junit=junit, sarif=sarif, markdown=markdown, verdict_json=json_out, step_summary=Path(summary) if summary else None
         )
-        verdict = run_gate(scorecard, policy, outputs=outputs, model_dir=model_dir, baseline=baseline, tolerance=tolerance)
+        verdict = run_gate(
+            scorecard, policy, outputs=outputs, model_dir=model_dir, baseline=baseline, tolerance=tolerance,
+            verify_key=verify_key, envelope=envelope, data_dir=data_dir,
+        )
         table = text_table(verdict)
     except (typer.Exit, KeyboardInterrupt):
         raise

@@ -1,171 +1,113 @@
-"""Reading a scorecard and resolving metric paths in it.
+"""Resolving policy metric paths in a scorecard, failing closed.
 
-The gate reads ``scorecard.json`` only (never a model or a stage package). A metric
-leaf is a plain number or ``{"value", "ci_low", "ci_high", "reason"}``; ``value: null``
-means undefined. A section whose ``status`` is ``not_run`` or ``failed`` has no
-metrics to judge. Paths may contain ``*``, which matches any one key except the
-reserved bookkeeping keys (``status``, ``reason``, ...).
+The gate reads ``scorecard.json`` only, through :mod:`auditkit.scorecard` (one
+loader, one version check). A path names a metric leaf; ``*`` matches every key
+of one map (attributes, groups, pairs). Every concrete path yields a
+:class:`Lookup`, and nothing is ever dropped:
+
+* ``metric``: the leaf exists (its value may still be undefined);
+* ``not_run``: a section on the way did not run (``section`` names it, so a
+  policy can accept exactly that absence);
+* ``failed``: a section on the way ran and failed (never acceptable);
+* ``missing``: the path does not exist, or a ``*`` branch lacks the metric.
+
+A ``*`` over ``fairness.attributes`` must also cover every attribute the
+scorecard declares (``fairness.declared`` and the configured sensitive columns):
+a declared attribute without a result is a ``missing`` lookup, not a silent gap.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import os
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
-from auditkit.exceptions import SchemaError, UserInputError
+from auditkit.scorecard import Metric, as_metric
 
-__all__ = ["Lookup", "MetricLeaf", "load_scorecard", "resolve"]
+__all__ = ["Lookup", "declared_attributes", "resolve"]
 
-RESERVED_KEYS = frozenset({"status", "reason", "baseline", "term_swap", "mitigation", "min_group_size", "schema_version"})
-_MISSING_STATUSES = frozenset({"not_run", "failed", "skipped"})
-SUPPORTED_MAJOR = 1
-
-
-@dataclass(frozen=True)
-class MetricLeaf:
-    """A metric as read from the scorecard; ``None`` fields are undefined."""
-
-    value: float | None
-    ci_low: float | None
-    ci_high: float | None
-    reason: str | None = None
-
-    def judged(self, judge: str) -> float | None:
-        """The value a rule with ``judge`` compares (``value``, ``ci_low`` or ``ci_high``)."""
-        return {"value": self.value, "ci_low": self.ci_low, "ci_high": self.ci_high}[judge]
+Kind = Literal["metric", "not_run", "failed", "missing"]
+_ATTRIBUTES = ("fairness", "attributes")
 
 
 @dataclass(frozen=True)
 class Lookup:
-    """Where one concrete path led.
-
-    ``kind`` is ``metric`` (``leaf`` set), ``not_run`` (a section on the way did not run or
-    failed; ``note`` says which), or ``missing`` (the path does not exist or is not a metric).
-    """
+    """Where one concrete path led (see the module docstring for ``kind``)."""
 
     path: str
-    kind: Literal["metric", "not_run", "missing"]
-    leaf: MetricLeaf | None = None
+    kind: Kind
+    leaf: Metric | None = None
     note: str = ""
+    section: str = ""
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+def declared_attributes(doc: Mapping[str, Any]) -> list[str]:
+    """The sensitive attributes a scorecard says it assessed: ``fairness.declared`` plus configured columns."""
+    fairness = doc.get("fairness")
+    declared = list(fairness.get("declared") or []) if isinstance(fairness, Mapping) else []
+    config = doc.get("config")
+    values = config.get("values") if isinstance(config, Mapping) else None
+    data = values.get("data") if isinstance(values, Mapping) else None
+    sensitive = data.get("sensitive") if isinstance(data, Mapping) else None
+    if isinstance(sensitive, str):
+        sensitive = [sensitive]
+    if isinstance(sensitive, list):
+        declared += [str(s) for s in sensitive]
+    return sorted(set(map(str, declared)))
+
+
+def _covered(name: str, keys: set[str]) -> bool:
+    return name in keys or any(k.startswith(f"{name}/") for k in keys)
+
+
+def _stopped(node: Any, done: list[str], rest: list[str]) -> Lookup | None:
+    if not isinstance(node, Mapping) or node.get("status") not in ("not_run", "failed"):
         return None
-    return float(value) if math.isfinite(value) else None
+    where = ".".join(done) or "<root>"
+    reason = node.get("reason")
+    note = f"section '{where}' is {node['status']}" + (f": {reason}" if isinstance(reason, str) and reason else "")
+    return Lookup(".".join(done + rest), node["status"], note=note, section=where)
 
 
-def _leaf(node: Any) -> MetricLeaf | None:
-    if isinstance(node, bool):
-        return None
-    if isinstance(node, (int, float)):
-        return MetricLeaf(_number(node), None, None, None if _number(node) is not None else "not a finite number")
-    if isinstance(node, dict) and "value" in node:
-        reason = node.get("reason")
-        return MetricLeaf(
-            _number(node.get("value")),
-            _number(node.get("ci_low")),
-            _number(node.get("ci_high")),
-            reason if isinstance(reason, str) else None,
-        )
-    return None
-
-
-def _section_not_run(node: Any) -> str | None:
-    if isinstance(node, dict) and node.get("status") in _MISSING_STATUSES:
-        return str(node["status"])
-    return None
-
-
-def _expand(node: Any, parts: list[str], done: list[str], out: list[Lookup]) -> None:
-    status = _section_not_run(node)
-    if status is not None:
-        out.append(Lookup(".".join(done + parts), "not_run", note=f"section '{'.'.join(done) or '<root>'}' is {status}"))
+def _expand(doc: Mapping[str, Any], node: Any, parts: list[str], done: list[str], out: list[Lookup]) -> None:
+    stopped = _stopped(node, done, parts)
+    if stopped is not None:
+        out.append(stopped)
         return
+    path = ".".join(done + parts)
     if not parts:
-        leaf = _leaf(node)
-        kind: Literal["metric", "missing"] = "metric" if leaf is not None else "missing"
-        out.append(Lookup(".".join(done), kind, leaf, "" if leaf else "path is not a metric (number or {value, ci_low, ci_high})"))
+        leaf = as_metric(node)
+        if leaf is None:
+            out.append(Lookup(path, "missing", note=f"'{path}' is absent or not a metric"))
+        else:
+            out.append(Lookup(path, "metric", leaf))
         return
     head, rest = parts[0], parts[1:]
-    if not isinstance(node, dict):
-        out.append(Lookup(".".join(done + parts), "missing", note=f"'{'.'.join(done)}' is not a section"))
+    if not isinstance(node, Mapping):
+        out.append(Lookup(path, "missing", note=f"'{'.'.join(done) or '<root>'}' is absent or not a section"))
         return
     if head != "*":
         if head not in node:
-            out.append(Lookup(".".join(done + parts), "missing", note=f"key '{head}' not found under '{'.'.join(done) or '<root>'}'"))
+            out.append(Lookup(path, "missing", note=f"key '{head}' not found under '{'.'.join(done) or '<root>'}'"))
             return
-        _expand(node[head], rest, [*done, head], out)
+        _expand(doc, node[head], rest, [*done, head], out)
         return
-    for key in sorted(k for k in node if isinstance(k, str) and k not in RESERVED_KEYS):
-        child: list[Lookup] = []
-        _expand(node[key], rest, [*done, key], child)
-        # a wildcard keeps only branches that hold the metric (or did not run); others are other kinds of keys
-        out.extend(c for c in child if c.kind != "missing")
+    keys = sorted(k for k in node if isinstance(k, str))
+    for key in keys:
+        _expand(doc, node[key], rest, [*done, key], out)
+    if tuple(done) == _ATTRIBUTES:
+        for name in declared_attributes(doc):
+            if not _covered(name, set(keys)):
+                out.append(Lookup(".".join([*done, name, *rest]), "missing",
+                                  note=f"declared sensitive attribute '{name}' has no fairness result"))
+    if not keys and tuple(done) != _ATTRIBUTES:
+        out.append(Lookup(path, "missing", note=f"'{'.'.join(done)}' is empty: '*' matched nothing"))
 
 
-def resolve(scorecard: dict[str, Any], metric: str) -> list[Lookup]:
-    """Resolve ``metric`` (dotted, ``*`` allowed) into one :class:`Lookup` per concrete path.
-
-    A path without wildcards always yields exactly one lookup. A wildcard path that
-    matches nothing yields one ``missing`` lookup, so a rule never silently vanishes.
-    """
+def resolve(doc: Mapping[str, Any], metric: str) -> list[Lookup]:
+    """Resolve ``metric`` (dotted, ``*`` allowed) into one :class:`Lookup` per concrete path; never empty."""
     out: list[Lookup] = []
-    _expand(scorecard, metric.split("."), [], out)
+    _expand(doc, doc, metric.split("."), [], out)
     if not out:
-        out.append(Lookup(metric, "missing", note="wildcard matched no metric"))
+        out.append(Lookup(metric, "missing", note="'*' matched no attribute and none is declared"))
     return out
-
-
-def load_scorecard(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read ``scorecard.json`` and check that the gate can read its version.
-
-    Raises
-    ------
-    UserInputError
-        The file does not exist.
-    SchemaError
-        The file is not JSON, not an object, has no ``schema_version`` or a newer major version.
-    """
-    file = Path(path)
-    if not file.is_file():
-        raise UserInputError(f"scorecard not found: '{file}'; pass the scorecard.json written by 'auditkit run' or 'auditkit audit'")
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f" at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise SchemaError(f"{file.name}: not valid UTF-8 JSON{where}; regenerate the scorecard") from None
-    return check_scorecard(data, source=file.name)
-
-
-def _schema_validator() -> Callable[..., Any] | None:
-    """The report package's scorecard schema check, when installed (it needs only jsonschema)."""
-    try:
-        from auditkit.report._schema import validate_scorecard
-    except ImportError:  # report package absent: the envelope checks below still apply
-        return None
-    return validate_scorecard
-
-
-def check_scorecard(data: Any, *, source: str = "scorecard") -> dict[str, Any]:
-    """Check the outer shape of a parsed scorecard and return it."""
-    if not isinstance(data, dict):
-        raise SchemaError(f"{source}: expected a JSON object, got {type(data).__name__}; regenerate the scorecard")
-    version = data.get("schema_version")
-    if not isinstance(version, (str, int)) or isinstance(version, bool):
-        raise SchemaError(f"{source}: missing 'schema_version'; this does not look like an auditkit scorecard")
-    major = str(version).split(".")[0]
-    if not major.isdigit() or int(major) > SUPPORTED_MAJOR:
-        raise SchemaError(
-            f"{source}: schema_version {str(version)[:20]!r} is newer than this auditkit reads "
-            f"(major {SUPPORTED_MAJOR}); upgrade auditkit"
-        )
-    validate = _schema_validator()
-    if validate is not None:
-        validate(data, source=source)
-    return data

@@ -1,14 +1,24 @@
 """Gate policies: release rules written as YAML and validated with pydantic.
 
 A policy is a list of rules. Each rule names a metric path into ``scorecard.json``
-(``fairness.gender.equal_opportunity_difference``; ``*`` matches any one key, so
-``fairness.*.equal_opportunity_difference`` checks every sensitive attribute), a
-comparison and threshold, which value to judge (the point estimate or a
-confidence bound, so "the gap is below 0.05 with 95% confidence" is
-``judge: ci_high, op: "<", threshold: 0.05``), a severity and a human reason.
+(``fairness.attributes.gender.equal_opportunity_difference``; ``*`` matches any one key, so
+``fairness.attributes.*.equal_opportunity_difference`` checks every declared attribute), a
+comparison and threshold, which value to judge, a severity and a human reason.
 
-Policies shipped with auditkit (``default``, ``strict``, ``four-fifths``) load by
-name; anything else is read as a YAML file path.
+``judge: interval`` is the three-valued statistical rule: for ``op: "<"`` and a
+threshold t it FAILs when the interval's lower bound is at or above t (clearly
+over), PASSes only when the upper bound is below t (shown under t at the
+interval's confidence) and is INCONCLUSIVE otherwise, stating the gap the test
+set could detect. ``value``, ``ci_low`` and ``ci_high`` judge one number.
+
+Fail closed: an absent metric, a failed stage or a stage that did not run is
+INCONCLUSIVE, unless the rule's ``allow_missing`` names the exact section whose
+``not_run`` is acceptable (``allow_missing: [privacy.membership]``); a failed
+section is never acceptable. ``unsigned`` sets what an unsigned (or unverified)
+scorecard means: ``warn`` or ``error``.
+
+Policies shipped with auditkit (``default``, ``strict``, ``release``,
+``four-fifths``) load by name; anything else is read as a YAML file path.
 """
 
 from __future__ import annotations
@@ -29,12 +39,13 @@ from auditkit.exceptions import PolicyError
 __all__ = ["PRESETS", "Comparison", "Judge", "Policy", "Rule", "Severity", "load_policy", "parse_policy"]
 
 Comparison = Literal["<", "<=", ">", ">=", "=="]
-Judge = Literal["value", "ci_low", "ci_high"]
+Judge = Literal["value", "ci_low", "ci_high", "interval"]
 Severity = Literal["error", "warn"]
 
-PRESETS: tuple[str, ...] = ("default", "four-fifths", "strict")
+PRESETS: tuple[str, ...] = ("default", "four-fifths", "release", "strict")
 
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
+_FAIRNESS_KEYS = frozenset({"attributes", "baseline", "term_swap", "declared", "mitigation", "min_group_size", "confidence", "status"})
 _SEGMENT = re.compile(r"^(\*|[^.*\s][^.*]*)$")
 
 
@@ -52,14 +63,16 @@ class Rule(BaseModel):
     threshold:
         A finite number.
     judge:
-        ``value`` (point estimate), ``ci_low`` or ``ci_high`` (a bound of the confidence interval).
+        ``value`` (point estimate), ``ci_low`` or ``ci_high`` (one bound of the confidence
+        interval), or ``interval`` (three-valued: pass, fail or inconclusive on the whole interval).
     severity:
         ``error`` blocks the release; ``warn`` is reported but never changes the exit code.
     reason:
         Why the rule exists, shown next to its outcome.
     allow_missing:
-        When true, a metric whose stage did not run (or that is absent) is ``skipped`` instead of
-        inconclusive/failed. A skipped rule never counts as passed.
+        Sections (dotted paths such as ``privacy.membership``) whose ``not_run`` status is an
+        acceptable absence: the rule is then ``skipped`` (never counted as passed). An absent
+        metric or a failed section is inconclusive whatever this says.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -71,14 +84,41 @@ class Rule(BaseModel):
     judge: Judge = "value"
     severity: Severity = "error"
     reason: str = Field("", max_length=500)
-    allow_missing: bool = False
+    allow_missing: tuple[str, ...] = ()
 
     @field_validator("metric")
     @classmethod
     def _metric_is_dotted_path(cls, value: str) -> str:
         if not all(_SEGMENT.match(part) for part in value.split(".")):
-            raise ValueError("metric must be a dotted path such as 'fairness.gender.equal_opportunity_difference' ('*' for one whole key)")
+            raise ValueError("metric must be a dotted path such as 'fairness.attributes.gender.equal_opportunity_difference' ('*' for one whole key)")
         return value
+
+    @field_validator("allow_missing", mode="before")
+    @classmethod
+    def _allow_missing_names_sections(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(
+                "allow_missing names the sections whose not_run is acceptable, e.g. [privacy.membership]; "
+                "true/false is no longer accepted (an unnamed absence must not pass)"
+            )
+        return value
+
+    @field_validator("metric")
+    @classmethod
+    def _fairness_paths_use_attributes(cls, value: str) -> str:
+        parts = value.split(".")
+        if parts[0] == "fairness" and len(parts) > 1 and parts[1] not in _FAIRNESS_KEYS:
+            raise ValueError(
+                "fairness metrics live under 'fairness.attributes.<attribute>' (scorecard 2.0), "
+                "e.g. 'fairness.attributes.*.equal_opportunity_difference'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _interval_needs_an_order(self) -> Rule:
+        if self.judge == "interval" and self.op == "==":
+            raise ValueError("judge 'interval' needs an order comparison (<, <=, >, >=), not '=='")
+        return self
 
     @field_validator("threshold")
     @classmethod
@@ -89,12 +129,13 @@ class Rule(BaseModel):
 
 
 class Policy(BaseModel):
-    """A named list of rules (ids unique)."""
+    """A named list of rules (ids unique) and what an unsigned scorecard means (``unsigned``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field("policy", min_length=1, max_length=80)
     description: str = Field("", max_length=2000)
+    unsigned: Severity = "warn"
     rules: tuple[Rule, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -142,7 +183,7 @@ def _read_yaml(text: str, source: str) -> Any:
 
 
 def load_policy(name_or_path: str | os.PathLike[str]) -> Policy:
-    """Load a shipped preset by name (``default``, ``strict``, ``four-fifths``) or a YAML file.
+    """Load a shipped preset by name (``default``, ``strict``, ``release``, ``four-fifths``) or a YAML file.
 
     Raises
     ------

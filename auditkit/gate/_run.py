@@ -14,17 +14,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from auditkit._io import atomic_write_bytes
 from auditkit._logging import get_logger
 from auditkit.exceptions import UserInputError
 from auditkit.gate._checks import evaluate
-from auditkit.gate._identity import identity_outcome
+from auditkit.gate._integrity import integrity_outcomes
 from auditkit.gate._junit import junit_xml
-from auditkit.gate._lookup import load_scorecard
 from auditkit.gate._policy import Policy, load_policy
 from auditkit.gate._sarif import sarif_json
 from auditkit.gate._text import markdown_summary
 from auditkit.gate._verdict import RuleOutcome, Verdict
+from auditkit.scorecard import read_scorecard
 
 __all__ = ["GateOutputs", "run_gate", "write_outputs"]
 
@@ -89,6 +91,9 @@ def run_gate(
     model_dir: str | os.PathLike[str] | None = None,
     baseline: str | os.PathLike[str] | None = None,
     tolerance: float = 0.01,
+    verify_key: str | os.PathLike[str] | Ed25519PublicKey | None = None,
+    envelope: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
 ) -> Verdict:
     """Judge ``scorecard`` against ``policy`` and write the requested reports.
 
@@ -106,6 +111,14 @@ def run_gate(
         Previous release's ``scorecard.json``; adds ``regression.<rule>`` outcomes.
     tolerance:
         How much worse than the baseline a metric may get (>= 0).
+    verify_key:
+        Public key (a key, or a PEM path / ``env:VAR``; a private key works too) the
+        scorecard's signature must verify with. Unsigned or unverified scorecards are
+        judged by ``policy.unsigned`` (see :mod:`auditkit.gate._integrity`).
+    envelope:
+        The DSSE envelope; default ``scorecard.intoto.jsonl`` beside the scorecard.
+    data_dir:
+        The audited data folder; every file in ``identity.data`` is re-hashed.
 
     Returns
     -------
@@ -114,15 +127,19 @@ def run_gate(
     Raises
     ------
     UserInputError
-        Missing or invalid scorecard, policy, baseline, model folder or tolerance (exit 2).
+        Missing or invalid scorecard, policy, baseline, model or data folder, envelope, key or tolerance (exit 2).
     """
     if not (isinstance(tolerance, (int, float)) and math.isfinite(tolerance) and tolerance >= 0):
         raise UserInputError("--tolerance must be a finite number >= 0, e.g. 0.01")
-    card = load_scorecard(scorecard)
+    raw, card = read_scorecard(scorecard)
+    doc = card.to_document()
     rules = policy if isinstance(policy, Policy) else load_policy(policy)
-    old = load_scorecard(baseline) if baseline is not None else None
-    extra: list[RuleOutcome] = [identity_outcome(card, model_dir)] if model_dir is not None else []
-    verdict = evaluate(card, rules, baseline=old, tolerance=float(tolerance), extra=extra)
+    old = read_scorecard(baseline)[1].to_document() if baseline is not None else None
+    extra: list[RuleOutcome] = integrity_outcomes(
+        raw, card, scorecard_path=scorecard, verify_key=verify_key, envelope_path=envelope,
+        model_dir=model_dir, data_dir=data_dir, unsigned_severity=rules.unsigned,
+    )
+    verdict = evaluate(doc, rules, baseline=old, tolerance=float(tolerance), extra=extra)
     _log.info("gate %s: %s", verdict.status, verdict.counts())
     if outputs is not None:
         write_outputs(verdict, outputs, scorecard_uri=str(scorecard))

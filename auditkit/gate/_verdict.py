@@ -39,6 +39,10 @@ class RuleOutcome:
         ``pass``, ``fail``, ``warn`` (a failed warn-severity rule), ``inconclusive`` or ``skipped``.
     message:
         One line: what was compared, or why it could not be.
+    value, ci_low, ci_high, mdg:
+        The metric's point value, interval and minimum detectable gap, when it had them.
+    evidence_missing:
+        True when the outcome is inconclusive because evidence is absent (not merely undefined).
     """
 
     id: str
@@ -52,10 +56,22 @@ class RuleOutcome:
     observed: float | None
     status: Outcome
     message: str
+    value: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    mdg: float | None = None
+    evidence_missing: bool = False
 
     @property
     def blocks(self) -> bool:
-        """True when this outcome alone makes the gate fail or be inconclusive."""
+        """True when this outcome alone makes the gate fail or be inconclusive.
+
+        Missing evidence (an absent metric, a failed stage, a stage that did not run)
+        blocks whatever the rule's severity: severity grades a measured violation,
+        and what the gate did not see it does not pass.
+        """
+        if self.status == "inconclusive" and self.evidence_missing:
+            return True
         return self.severity == "error" and self.status in ("fail", "inconclusive")
 
 

@@ -4,12 +4,18 @@ The runner only wires stages together: it computes each stage's input key,
 skips it when the key and the recorded output hashes still match, times it,
 records peak memory, and writes the manifest after every stage so a killed run
 leaves a truthful record. Raw data never enters the manifest or the log.
+
+Two pipelines share it: :data:`STAGE_ORDER` (``auditkit run``: prepare, train,
+...) and :data:`AUDIT_STAGES` (``auditkit audit``: the user's labelled file as
+the test split, the user's model folder in place of training, then the same
+audit stages). Both write the same manifest and run the same checks.
 """
 
 from __future__ import annotations
 
 import importlib
 import resource
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -26,9 +32,12 @@ from auditkit.exceptions import AuditkitError, StageError, UserInputError
 from auditkit.pipeline._manifest import hash_output, load_manifest, save_manifest, stage_key
 from auditkit.pipeline._stage import Stage, StageContext, StageSkipped
 
-__all__ = ["STAGE_ORDER", "RunSummary", "load_stages", "run_pipeline"]
+__all__ = ["AUDIT_STAGES", "STAGE_ORDER", "RunSummary", "load_stages", "run_pipeline"]
 
 STAGE_ORDER = ("prepare", "train", "evaluate", "fairness", "explain", "privacy", "report", "gate")
+"""Stage modules of ``auditkit run`` (module name = stage name)."""
+AUDIT_STAGES = ("prepare_audit", "model_folder", "evaluate", "fairness", "explain", "privacy", "report", "gate")
+"""Stage modules of ``auditkit audit``; ``prepare_audit`` and ``model_folder`` record as ``prepare`` and ``train``."""
 _log = get_logger(__name__)
 
 
@@ -48,7 +57,7 @@ class RunSummary:
 
 
 def load_stages(names: tuple[str, ...] = STAGE_ORDER) -> list[Stage | str]:
-    """Import each stage module; a stage not built yet is returned as its bare name."""
+    """Import each stage module of ``auditkit.pipeline._stages``; a stage not built yet is returned as its bare name."""
     stages: list[Stage | str] = []
     for name in names:
         try:
@@ -114,6 +123,8 @@ def _run_one(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: b
             record.update(status="ok", summary=summary)
         except StageSkipped as skip:
             record.update(status="not_run", reason=skip.reason, summary={})
+            if not skip.keep_outputs:
+                _remove(ctx.run_dir, stage.outputs)
     if stage.name in compute.energy_stages:
         record["energy"] = energy
     record["seconds"] = round(time.perf_counter() - began, 3)
@@ -128,9 +139,26 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _remove(run_dir: Path, relpaths: tuple[str, ...] | list[str]) -> None:
+    """Delete outputs that can only be stale: a stage that did not run leaves no results behind."""
+    for rel in relpaths:
+        path = run_dir / rel
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+
+
+def _forget_other_stages(run_dir: Path, manifest: dict[str, Any], names: set[str]) -> None:
+    """Drop records (and recorded outputs) of stages that are not part of this pipeline, e.g. an earlier gate."""
+    for name in [n for n in manifest["stages"] if n not in names]:
+        _remove(run_dir, list(manifest["stages"].pop(name).get("outputs", {})))
+
+
 def run_pipeline(
     config: RunConfig,
     *,
+    stages: tuple[str, ...] = STAGE_ORDER,
     force: bool = False,
     only: tuple[str, ...] | None = None,
     progress: bool = True,
@@ -140,6 +168,9 @@ def run_pipeline(
 
     Parameters
     ----------
+    stages:
+        The pipeline: stage modules in order (:data:`STAGE_ORDER` or :data:`AUDIT_STAGES`).
+        Manifest records and outputs of stages outside it are removed.
     force:
         Re-run every stage even when its inputs did not change.
     only:
@@ -160,13 +191,14 @@ def run_pipeline(
     manifest = load_manifest(run_dir)
     ctx = StageContext(config=config, run_dir=run_dir, progress=progress, logger=_log)
     summary = RunSummary(run_dir)
-    stages = load_stages()
+    pipeline = load_stages(stages)
+    _forget_other_stages(run_dir, manifest, {s if isinstance(s, str) else s.name for s in pipeline})
     say = echo or (lambda line: None)
-    for number, stage in enumerate(stages, start=1):
+    for number, stage in enumerate(pipeline, start=1):
         name = stage if isinstance(stage, str) else stage.name
         if only and name not in only:
             continue
-        prefix = f"[{number}/{len(stages)}] {name}"
+        prefix = f"[{number}/{len(pipeline)}] {name}"
         if isinstance(stage, str):
             record: dict[str, Any] = {"status": "not_run", "reason": "stage not built yet", "outputs": {}}
         else:

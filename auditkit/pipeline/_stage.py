@@ -20,20 +20,32 @@ __all__ = ["Stage", "StageContext", "StageSkipped"]
 
 
 class StageSkipped(Exception):  # noqa: N818 - a signal, not an error
-    """Raised by a stage's ``run`` when it has nothing to do (recorded as ``not_run`` with the reason)."""
+    """Raised by a stage's ``run`` when it has nothing to do (recorded as ``not_run`` with the reason).
 
-    def __init__(self, reason: str) -> None:
+    The runner then removes the stage's outputs, which can only be stale results of an
+    earlier run; ``keep_outputs=True`` keeps them when the stage put valid ones in
+    place without running (a model adopted from elsewhere).
+    """
+
+    def __init__(self, reason: str, *, keep_outputs: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.keep_outputs = keep_outputs
 
 
 @dataclass
 class StageContext:
-    """Everything a stage may use: the config, the run folder, and the previous stages' results."""
+    """Everything a stage may use: the config, the run folder, and the previous stages' results.
+
+    ``in_memory`` hands values that must never be written (the identifiers the
+    scrubber found) from one stage to a later one in the same process; a stage
+    reading it must cope with its absence (the earlier stage was skipped).
+    """
 
     config: RunConfig
     run_dir: Path
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    in_memory: dict[str, Any] = field(default_factory=dict, repr=False)
     progress: bool = True
     stage_key: str = ""
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("auditkit.pipeline"))

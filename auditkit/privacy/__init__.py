@@ -1,4 +1,4 @@
-"""Privacy audit of a run: canary seeding and sweep, artifact safety checks, PrivacyResult.
+"""Privacy audit of a run: canary seeding and sweep, identifier sweep, artifact safety checks, PrivacyResult.
 
 Membership inference lives in :mod:`auditkit.evaluate` (it needs a model); this
 package needs none, so ``auditkit sweep`` starts without torch.
@@ -13,6 +13,7 @@ from auditkit.privacy._canaries import (
     save_canaries,
     seed_canaries,
 )
+from auditkit.privacy._identifiers import FoundIdentifiers, found_identifiers, identifier_sweep
 from auditkit.privacy._result import PrivacyResult, artifact_checks, membership_section, not_run
 from auditkit.privacy._sweep import SweepHit, SweepResult, canary_forms, sweep
 
@@ -20,12 +21,15 @@ __all__ = [
     "CANARY_KINDS",
     "Canary",
     "CanarySet",
+    "FoundIdentifiers",
     "PrivacyResult",
     "SweepHit",
     "SweepResult",
     "artifact_checks",
     "canary_file_for",
     "canary_forms",
+    "found_identifiers",
+    "identifier_sweep",
     "load_canaries",
     "membership_section",
     "not_run",

@@ -1,7 +1,7 @@
 """Report: the versioned scorecard JSON, the self-contained HTML scorecard and the model card.
 
 ``assemble_scorecard(run_dir)`` collects every stage's output into one
-document validated against ``schemas/scorecard.schema.json``;
+document (written with :func:`auditkit.scorecard.write_scorecard`);
 ``render_report(run_dir)`` turns ``scorecard.json`` alone into
 ``scorecard.html`` (inline CSS and SVG, no script, no external request) and an
 HF-format ``model_card.md``. This package never imports torch.
@@ -13,29 +13,20 @@ from auditkit.report._grades import AREAS, Grade, grade_all, overall_verdict
 from auditkit.report._markdown import md_escape, render_model_card
 from auditkit.report._metrics import Metric, as_metric, find_metric
 from auditkit.report._render import ReportPaths, render_html, render_report
-from auditkit.report._schema import SCHEMA_VERSION, load_schema, validate_scorecard
-from auditkit.report._store import Scorecard, load_scorecard, set_section, write_scorecard
 
 __all__ = [
     "AREAS",
-    "SCHEMA_VERSION",
     "Grade",
     "Metric",
     "ReportPaths",
-    "Scorecard",
     "as_metric",
     "assemble_scorecard",
     "compliance_section",
     "find_metric",
     "grade_all",
-    "load_schema",
-    "load_scorecard",
     "md_escape",
     "overall_verdict",
     "render_html",
     "render_model_card",
     "render_report",
-    "set_section",
-    "validate_scorecard",
-    "write_scorecard",
 ]

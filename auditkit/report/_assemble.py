@@ -17,7 +17,8 @@ from typing import Any
 from auditkit.exceptions import DataError
 from auditkit.report._compliance import compliance_section
 from auditkit.report._identity import data_identity, environment_section, model_identity
-from auditkit.report._schema import SCHEMA_VERSION
+from auditkit._io import sha256_file
+from auditkit.scorecard import SCHEMA_VERSION
 
 __all__ = ["SECTION_SOURCES", "assemble_scorecard"]
 
@@ -101,6 +102,8 @@ def _identity(run_dir: Path, records: Mapping[str, Mapping[str, Any]]) -> dict[s
     if (run_dir / "baseline_model").is_dir():
         identity["baseline_model"] = model_identity(run_dir / "baseline_model")
     identity["data"] = data_identity(run_dir / "data") if (run_dir / "data").is_dir() else {}
+    if (run_dir / "config.json").is_file():
+        identity["config_sha256"] = sha256_file(run_dir / "config.json")
     return identity
 
 
@@ -166,7 +169,7 @@ def assemble_scorecard(run_dir: str | Path, *, now: datetime | None = None) -> d
     Returns
     -------
     dict
-        A document that passes :func:`auditkit.report.validate_scorecard`.
+        A document that :func:`auditkit.scorecard.write_scorecard` validates and seals.
 
     Raises
     ------

@@ -24,7 +24,6 @@ MEMBERSHIP_OK, MEMBERSHIP_BAD = 0.55, 0.60
 RELIANCE_OK, RELIANCE_HIGH = 0.05, 0.15
 FOUR_FIFTHS = 0.8
 MEMORY_KEYS = ("peak_memory_mb", "peak_rss_mb", "cuda_peak_mb")
-_FAIRNESS_RESERVED = frozenset({"status", "reason", "baseline", "term_swap", "mitigation", "min_group_size"})
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,9 @@ def _performance(doc: Mapping[str, Any]) -> Grade:
 
 def _gaps(section: Mapping[str, Any], suffixes: tuple[str, ...]) -> list[tuple[str, Metric]]:
     found: list[tuple[str, Metric]] = []
-    for attr, content in section.items():
-        if attr in _FAIRNESS_RESERVED or not isinstance(content, Mapping):
+    attributes = section.get("attributes")
+    for attr, content in (attributes.items() if isinstance(attributes, Mapping) else ()):
+        if not isinstance(content, Mapping):
             continue
         for key, leaf in content.items():
             metric = as_metric(leaf)

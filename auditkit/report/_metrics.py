@@ -8,56 +8,14 @@ leaves without guessing: anything else is not a metric.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from auditkit.scorecard import Metric, as_metric
 
 __all__ = ["Metric", "as_metric", "find_metric", "format_metric", "iter_metrics", "lookup"]
 
-_METRIC_KEYS = frozenset({"value", "ci_low", "ci_high", "reason", "n"})  # "n": sample size some stages add
 _SKIP_KEYS = frozenset({"status", "reason"})
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One metric leaf: a point value (``None`` = undefined) with an optional interval."""
-
-    value: float | None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    reason: str | None = None
-
-    @property
-    def defined(self) -> bool:
-        """Whether the point value exists."""
-        return self.value is not None
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def as_metric(leaf: Any) -> Metric | None:
-    """Return ``leaf`` as a :class:`Metric`, or ``None`` when it is not a metric leaf."""
-    number = _number(leaf)
-    if number is not None:
-        return Metric(number)
-    if isinstance(leaf, Mapping) and "value" in leaf and set(leaf) <= _METRIC_KEYS:
-        value = leaf.get("value")
-        if value is not None and _number(value) is None:
-            return None
-        reason = leaf.get("reason")
-        return Metric(
-            _number(value),
-            _number(leaf.get("ci_low")),
-            _number(leaf.get("ci_high")),
-            reason if isinstance(reason, str) else None,
-        )
-    return None
 
 
 def format_metric(metric: Metric) -> str:

@@ -17,10 +17,9 @@ from typing import Any
 from auditkit._io import atomic_write_text
 from auditkit._logging import get_logger
 from auditkit.report._markdown import render_model_card
-from auditkit.report._schema import validate_scorecard
-from auditkit.report._store import load_scorecard
 from auditkit.report._templates import html_environment, render_template
 from auditkit.report._view import build_view
+from auditkit.scorecard import parse_scorecard, read_scorecard
 
 __all__ = ["ReportPaths", "render_html", "render_report"]
 
@@ -56,9 +55,9 @@ def render_html(doc: Mapping[str, Any], *, template_dir: str | os.PathLike[str] 
     ReportError
         When a template is missing, invalid or refused by the sandbox.
     """
-    validate_scorecard(doc)
+    normalised = parse_scorecard(doc).to_document()
     env = html_environment(Path(template_dir) if template_dir is not None else None)
-    return render_template(env, "scorecard.html.j2", build_view(doc))
+    return render_template(env, "scorecard.html.j2", build_view(normalised))
 
 
 def _scorecard_path(source: str | os.PathLike[str]) -> Path:
@@ -96,7 +95,7 @@ def render_report(
         When a template is missing, invalid or refused by the sandbox.
     """
     scorecard = _scorecard_path(source)
-    doc = load_scorecard(scorecard)
+    doc = read_scorecard(scorecard)[1].to_document()
     user_dir = Path(template_dir) if template_dir is not None else None
     html = render_html(doc, template_dir=user_dir)
     card = render_model_card(doc, template_dir=user_dir)

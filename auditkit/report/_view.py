@@ -4,8 +4,8 @@ All decisions live here (grades, which charts, which rows), so templates stay
 dumb loops and every string they print is autoescaped data. Shapes the
 renderer understands beyond plain metric leaves:
 
-* ``fairness.<attr>.groups``: ``{group: {metric: leaf, "n": int}}`` or a list of
-  ``{"group": name, ...}``; the same under ``fairness.baseline.<attr>``.
+* ``fairness.attributes.<attr>.groups``: ``{group: {metric: leaf, "n": int}}`` or a list of
+  ``{"group": name, ...}``; the same under ``fairness.baseline.attributes.<attr>``.
 * ``explanations.top_tokens``: a list of ``{"token", "importance"}`` (or
   ``[token, score]`` pairs), or ``{"overall": [...]}``.
 * ``explanations.examples``: a list of ``{"tokens": [...], "attributions": [...],
@@ -29,7 +29,6 @@ SECTION_ORDER = ("identity", "performance", "fairness", "privacy", "explanations
 MAX_ROWS = 300
 MAX_EXAMPLES = 12
 _GROUP_METRICS = ("tpr", "true_positive_rate", "selection_rate", "fpr", "false_positive_rate", "accuracy")
-_RESERVED = frozenset({"status", "reason", "baseline", "term_swap", "mitigation", "min_group_size"})
 
 
 def _metric_rows(section: Any, *, prefix: str = "") -> list[dict[str, Any]]:
@@ -117,18 +116,19 @@ def _gap_chart(attr: str, index: int, shipped: Mapping[str, Any], baseline: Mapp
 
 
 def _fairness_view(section: Mapping[str, Any]) -> list[dict[str, Any]]:
-    baseline = section.get("baseline") if isinstance(section.get("baseline"), Mapping) else {}
+    raw_base = section.get("baseline")
+    baseline = raw_base.get("attributes") or {} if isinstance(raw_base, Mapping) else {}
     attrs = []
-    for index, (attr, content) in enumerate(section.items()):
-        if attr in _RESERVED or not isinstance(content, Mapping):
+    for index, (attr, content) in enumerate((section.get("attributes") or {}).items()):
+        if not isinstance(content, Mapping):
             continue
         base = baseline.get(attr) if isinstance(baseline.get(attr), Mapping) else {}
         group_rows = [{"group": name, "n": str(g.get("n", "—")), "flag": _flag(g),
                        "metrics": _metric_rows({k: v for k, v in g.items() if k != "n"})} for name, g in _groups(content).items()]
         charts = [c for c in (_gap_chart(attr, index, content, base), _group_chart(attr, index, content, base)) if c]
-        gaps = {k: v for k, v in content.items() if k != "groups"}
+        gaps = {k: v for k, v in content.items() if k not in ("groups", "columns", "notes")}
         attrs.append({"name": attr, "charts": charts, "gaps": _metric_rows(gaps), "notes": _notes(content),
-                      "baseline_gaps": _metric_rows({k: v for k, v in base.items() if k != "groups"}), "groups": group_rows})
+                      "baseline_gaps": _metric_rows({k: v for k, v in base.items() if k not in ("groups", "columns", "notes")}), "groups": group_rows})
     return attrs
 
 

@@ -9,6 +9,7 @@ output, withholds any text it could not check, and reports counts in a
 from auditkit.scrub._engine import DEFAULT_ENTITIES, Detection, DetectionEngine
 from auditkit.scrub._frame import WITHHELD, ScrubbedFrame, scrub_frame
 from auditkit.scrub._operators import Operator, OperatorName, apply_operator, load_key
+from auditkit.scrub._probe import PROBE_LABEL, RecallProbe, add_recall_probe, recall_probe
 from auditkit.scrub._recognizers import RegexRecognizer, RegexRule, default_recognizers
 from auditkit.scrub._scrubber import CellResult, Scrubber
 from auditkit.scrub._summary import QuarantineRecord, ScrubSummary, combine_summaries
@@ -20,16 +21,20 @@ __all__ = [
     "DetectionEngine",
     "Operator",
     "OperatorName",
+    "PROBE_LABEL",
     "QuarantineRecord",
+    "RecallProbe",
     "RegexRecognizer",
     "RegexRule",
     "ScrubSummary",
     "ScrubbedFrame",
     "Scrubber",
     "WITHHELD",
+    "add_recall_probe",
     "apply_operator",
     "combine_summaries",
     "default_recognizers",
     "load_key",
+    "recall_probe",
     "scrub_frame",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from auditkit.exceptions import DataError
@@ -33,11 +33,15 @@ class ScrubbedFrame:
         Counts only.
     quarantine:
         One record per withheld cell (row id, column, reason).
+    found:
+        ``(entity, original text)`` of every replaced span, in memory only (hidden from
+        ``repr``): what a leak sweep of the outputs searches for. Never write it.
     """
 
     frame: pd.DataFrame
     summary: ScrubSummary
     quarantine: list[QuarantineRecord]
+    found: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
 def _check_columns(frame: pd.DataFrame, columns: Sequence[str], id_column: str | None) -> None:
@@ -101,4 +105,5 @@ def scrub_frame(
         values = [WITHHELD if r.failure is not None else r.text for r in chunk]
         out[col] = values
     summary = scrubber.summarize(results, rows_total=len(frame), seconds=seconds)
-    return ScrubbedFrame(out, summary, Scrubber.quarantine_records(results))
+    found = tuple(pair for r in results for pair in r.found)
+    return ScrubbedFrame(out, summary, Scrubber.quarantine_records(results), found)

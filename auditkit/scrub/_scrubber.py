@@ -46,6 +46,9 @@ class CellResult:
         Identifiers the residual pass still found; ``None`` when this cell was not re-scanned.
     failure:
         Why the cell was withheld (no text in it); ``None`` when it was scrubbed.
+    found:
+        ``(entity, original text)`` of each replaced span, for an in-memory leak sweep
+        (hidden from ``repr``; never written by auditkit).
     """
 
     row_id: str
@@ -54,6 +57,7 @@ class CellResult:
     entities: dict[str, int] = field(default_factory=dict)
     residual: int | None = None
     failure: str | None = None
+    found: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
 def _coerce(value: Any) -> tuple[str | None, str | None]:
@@ -77,6 +81,7 @@ def _process(engine: DetectionEngine, operator: Operator, cells: list[tuple[str,
     todo = [i for i, (text, fail) in enumerate(coerced) if text and fail is None]
     found = engine.detect_many([coerced[i][0] or "" for i in todo])
     outputs: dict[int, tuple[str | None, dict[str, int], str | None]] = {}
+    spans: dict[int, tuple[tuple[str, str], ...]] = {}
     for index, detections in zip(todo, found, strict=True):
         text = coerced[index][0] or ""
         if isinstance(detections, RowFailure):
@@ -84,13 +89,14 @@ def _process(engine: DetectionEngine, operator: Operator, cells: list[tuple[str,
             continue
         merged = merge_spans([Span(d.entity, d.start, d.end, d.score) for d in detections])
         outputs[index] = (apply_operator(text, merged, operator), dict(Counter(s.entity for s in merged)), None)
+        spans[index] = tuple((s.entity, text[s.start : s.end]) for s in merged)
     residual = _residual(engine, outputs, [f"{row_id}\x00{column}" for row_id, column, _ in cells])
     results = []
     for i, (row_id, column, _) in enumerate(cells):
         text, fail = coerced[i]
         if i in outputs:
             out, counts, reason = outputs[i]
-            results.append(CellResult(row_id, column, out, counts, residual.get(i), reason))
+            results.append(CellResult(row_id, column, out, counts, residual.get(i), reason, spans.get(i, ())))
         else:
             results.append(CellResult(row_id, column, text if fail is None else None, failure=fail))
     return results

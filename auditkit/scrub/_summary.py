@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditkit.scorecard import Metric
+
 __all__ = ["RESIDUAL_DISABLED", "QuarantineRecord", "ScrubSummary", "combine_summaries"]
 
 RESIDUAL_DISABLED = "residual pass disabled (scrub.residual_check is false)"
@@ -53,6 +55,17 @@ class ScrubSummary(BaseModel):
         Throughput of the run (cells per second) and its wall time.
     operator, model, language, score_threshold, workers:
         How the run was configured.
+    recall_probe:
+        Recall on synthetic identifiers planted in a sample of the scrubbed texts,
+        per entity type, with a Clopper-Pearson interval (``auditkit.scrub._probe``):
+        recall on inserted identifiers, which bounds but does not equal recall on the
+        corpus's own identifiers. ``None`` when the probe did not run.
+    recall_probe_info:
+        How the probe was measured (sizes, positions, interval, seconds, recall per
+        position), or why it did not run. Aggregates only.
+    gold:
+        Precision, recall, F1 and token survival on a labelled gold set
+        (``auditkit scrub --gold``); ``None`` without one.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -75,6 +88,9 @@ class ScrubSummary(BaseModel):
     language: str = "en"
     score_threshold: float = 0.0
     workers: int = 1
+    recall_probe: dict[str, Metric] | None = None
+    recall_probe_info: dict[str, Any] | None = None
+    gold: dict[str, Any] | None = None
 
     def finish(self, *, residual_on: bool) -> None:
         """Derive the residual rate and throughput from the counts."""
@@ -97,6 +113,8 @@ class ScrubSummary(BaseModel):
         data["entities_by_column"] = {
             col: dict(sorted(counts.items())) for col, counts in sorted(self.entities_by_column.items())
         }
+        if self.recall_probe is not None:
+            data["recall_probe"] = {entity: m.to_dict() for entity, m in sorted(self.recall_probe.items())}
         return data
 
 
@@ -124,5 +142,8 @@ def combine_summaries(parts: list[ScrubSummary]) -> ScrubSummary:
             target = total.entities_by_column.setdefault(column, {})
             for entity, count in counts.items():
                 target[entity] = target.get(entity, 0) + count
+    total.recall_probe = next((p.recall_probe for p in parts if p.recall_probe is not None), None)
+    total.recall_probe_info = next((p.recall_probe_info for p in parts if p.recall_probe_info is not None), None)
+    total.gold = next((p.gold for p in parts if p.gold is not None), None)
     total.finish(residual_on=not any(p.residual_reason == RESIDUAL_DISABLED for p in parts))
     return total

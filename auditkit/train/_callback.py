@@ -237,7 +237,8 @@ class AuditCallback(TrainerCallback):
         so ``auditkit gate --model-dir`` can bind a release to the audited weights.
         """
         from auditkit.evaluate import performance
-        from auditkit.report import assemble_scorecard, write_scorecard
+        from auditkit.report import assemble_scorecard
+        from auditkit.scorecard import write_scorecard
         from auditkit.report._identity import model_identity
 
         preds = self._predict(model, tokenizer)

@@ -6,16 +6,19 @@ file is added last, and only then is the folder renamed into place
 (``checkpoint-<step>``). A process killed mid-save leaves a hidden partial
 folder that no reader picks, so the previous checkpoint stays the newest one.
 On resume, :func:`latest_verified_checkpoint` returns the newest checkpoint
-whose manifest verifies; any checkpoint with a missing or wrong hash, an
-unlisted file, or a forbidden pickle (``training_args.bin``,
-``pytorch_model.bin``, ``*.pkl``) is refused.
+whose manifest verifies. A folder without a manifest (never finished) is
+skipped; a checkpoint whose files do not match its manifest (a missing or
+wrong hash, an unlisted file, a forbidden pickle such as ``training_args.bin``,
+``pytorch_model.bin`` or ``*.pkl``) was changed after it was written and is
+refused with :class:`CheckpointError` naming the file, never resumed from.
 
 :class:`AtomicCheckpointMixin` plugs this into a ``transformers.Trainer``
 subclass: it overrides ``_save_checkpoint`` (atomic + manifest), ``_save``
 (never writes the ``training_args.bin`` pickle), ``train`` (resume only from a
 verified checkpoint) and, through :class:`SafeStateMixin`, the optimizer,
 scheduler, scaler and RNG state save/load methods (safetensors + JSON, no
-pickle). Only setups that need transformers' own format (DeepSpeed, FSDP, XLA,
+pickle). State outside the model that a resume must restore (the fairness
+loss's multiplier and running group sums) is saved the same way. Only setups that need transformers' own format (DeepSpeed, FSDP, XLA,
 multi-process RNG state) still write ``optimizer.pt`` & co; transformers reads
 those with ``torch.load(weights_only=True)``, after the manifest check.
 """
@@ -33,7 +36,7 @@ from typing import Any
 from auditkit._io import atomic_write_json, read_json, sha256_file
 from auditkit._logging import get_logger
 from auditkit.exceptions import CheckpointError
-from auditkit.train._checkpoint_state import SafeStateMixin
+from auditkit.train._checkpoint_state import SafeStateMixin, has_state, load_state, save_state
 
 __all__ = [
     "MANIFEST_NAME",
@@ -70,12 +73,16 @@ class CheckpointCheck:
         True when the manifest verifies.
     problem:
         Why verification failed (file names only), ``None`` when ``ok``.
+    sealed:
+        True when the folder has a ``manifest.json``: it was finished, so a
+        failure means its files changed afterwards (refused, never skipped).
     """
 
     path: Path
     step: int
     ok: bool
     problem: str | None = None
+    sealed: bool = False
 
 
 def _step_of(path: Path) -> int:
@@ -122,9 +129,10 @@ def verify_checkpoint(path: str | os.PathLike[str]) -> CheckpointCheck:
     """
     folder = Path(path)
     step = _step_of(folder)
+    sealed = (folder / MANIFEST_NAME).is_file()
 
     def fail(problem: str) -> CheckpointCheck:
-        return CheckpointCheck(folder, step, False, problem)
+        return CheckpointCheck(folder, step, False, problem, sealed)
 
     if not folder.is_dir():
         return fail("folder not found")
@@ -150,7 +158,7 @@ def verify_checkpoint(path: str | os.PathLike[str]) -> CheckpointCheck:
             return fail(f"missing file: {name}")
         if sha256_file(file) != digest:
             return fail(f"hash mismatch: {name}")
-    return CheckpointCheck(folder, step, True, None)
+    return CheckpointCheck(folder, step, True, None, sealed)
 
 
 def list_checkpoints(output_dir: str | os.PathLike[str]) -> list[Path]:
@@ -165,12 +173,25 @@ def list_checkpoints(output_dir: str | os.PathLike[str]) -> list[Path]:
 def latest_verified_checkpoint(output_dir: str | os.PathLike[str]) -> Path | None:
     """Newest checkpoint in ``output_dir`` whose manifest verifies, or ``None``.
 
-    Unverifiable checkpoints are skipped (and logged by name, with the reason).
+    A checkpoint without a manifest (never finished) is skipped and logged by name.
+
+    Raises
+    ------
+    CheckpointError
+        When a newer checkpoint has a manifest its files do not match (a changed,
+        missing, unlisted or pickle file): resuming from an older one instead
+        would hide the tampering, so nothing is resumed.
     """
     for folder in reversed(list_checkpoints(output_dir)):
         check = verify_checkpoint(folder)
         if check.ok:
             return folder
+        if check.sealed:
+            raise CheckpointError(
+                f"checkpoint {folder.name!r} does not match its manifest ({check.problem}): it changed after it was "
+                "written, so auditkit will not resume from it; delete that folder to resume from the previous "
+                "checkpoint, or delete the checkpoints folder to start fresh"
+            )
         _log.warning("skipping checkpoint %s: %s", folder.name, check.problem)
     return None
 
@@ -307,8 +328,31 @@ class AtomicCheckpointMixin(SafeStateMixin):
             trainer._save_scaler(out)
             trainer._save_rng_state(out)
         if trainer.args.should_save:
+            for name, module in self._stateful_modules().items():
+                save_state(out, name, module.state_dict())
             self._update_stateful_callbacks()
             trainer.state.save_to_json(os.path.join(out, "trainer_state.json"))
+
+    def _stateful_modules(self) -> dict[str, Any]:
+        """Torch modules outside the model whose state a resume restores, by file stem; none here."""
+        return {}
+
+    def _load_stateful_modules(self, checkpoint: str) -> None:
+        """Restore every :meth:`_stateful_modules` entry from ``checkpoint`` (refused when absent or unfit)."""
+        folder = Path(checkpoint).name
+        for name, module in self._stateful_modules().items():
+            if not has_state(checkpoint, name):
+                raise CheckpointError(
+                    f"checkpoint {folder!r} holds no {name} state but this run trains with one; "
+                    "resume with the settings that wrote it, or delete the checkpoints folder to start fresh"
+                )
+            try:
+                module.load_state_dict(load_state(checkpoint, name))
+            except (RuntimeError, KeyError, ValueError) as exc:
+                raise CheckpointError(
+                    f"checkpoint {folder!r}: the saved {name} state does not fit this run ({type(exc).__name__}); "
+                    "resume with the settings that wrote it, or delete the checkpoints folder to start fresh"
+                ) from None
 
     def _update_stateful_callbacks(self) -> None:
         from transformers.trainer_callback import ExportableState
@@ -342,4 +386,6 @@ class AtomicCheckpointMixin(SafeStateMixin):
                     "resume from a checkpoint auditkit wrote, or start fresh"
                 )
             resolved = str(check.path)
+        if resolved is not None:
+            self._load_stateful_modules(resolved)
         return super().train(resolved, *args, **kwargs)  # type: ignore[misc]

@@ -3,7 +3,9 @@
 A :class:`transformers.Trainer` subclass whose ``compute_loss`` takes the
 (optionally per-example weighted) cross-entropy and adds a fairness term when a
 fairness loss is attached. Batches carry ``group_ids`` and ``sample_weight``
-next to the model inputs; they are removed before the forward pass.
+next to the model inputs; they are removed before the forward pass. The
+fairness loss's state is part of every checkpoint, so a resumed run continues
+with the multiplier and running sums it had.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ class FairTrainer(AtomicCheckpointMixin, Trainer):
         super().__init__(*args, **kwargs)
         self.fairness_loss = fairness_loss
         self.last_fairness_term: float | None = None
+
+    def _stateful_modules(self) -> dict[str, Any]:
+        """The fairness loss (multiplier, running group sums): checkpointed and restored on resume (F2)."""
+        loss = self.fairness_loss
+        return {"fairness_loss": loss} if isinstance(loss, torch.nn.Module) and loss.state_dict() else {}
 
     def compute_loss(
         self,

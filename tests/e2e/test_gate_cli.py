@@ -38,12 +38,12 @@ def cards(tmp_path: Path) -> dict[str, Path]:
     base = make_scorecard()
     return {
         "pass": write_card(tmp_path / "pass.json", base),
-        "fail": write_card(tmp_path / "fail.json", set_path(base, "fairness.gender.equal_opportunity_difference", metric(0.101, 0.101, 0.12))),
+        "fail": write_card(tmp_path / "fail.json", set_path(base, "fairness.attributes.gender.equal_opportunity_difference", metric(0.101, 0.101, 0.12))),
         "inconclusive": write_card(
-            tmp_path / "inconclusive.json", set_path(base, "fairness.gender.equal_opportunity_difference", metric(None, reason="TPR undefined"))
+            tmp_path / "inconclusive.json", set_path(base, "fairness.attributes.gender.equal_opportunity_difference", metric(None, reason="TPR undefined"))
         ),
         "bad_json": _write(tmp_path / "bad.json", "{not json"),
-        "newer": write_card(tmp_path / "newer.json", {**base, "schema_version": "9.0"}),
+        "newer": write_card(tmp_path / "newer.json", {**base, "schema_version": "9.0"}, sealed=False),
     }
 
 
@@ -96,7 +96,7 @@ def test_internal_error_exits_3_without_traceback(cards: dict[str, Path], monkey
 def test_table_lists_every_rule_with_observed_threshold_and_status(cards: dict[str, Path]) -> None:
     result = CliRunner().invoke(_app(), ["gate", str(cards["fail"]), "--policy", "default"])
     assert "equal_opportunity_gap[gender]" in result.output
-    assert "0.101" in result.output and "ci_low < 0.1" in result.output and "FAIL" in result.output
+    assert "0.101" in result.output and "interval < 0.1" in result.output and "FAIL" in result.output
     assert "Gate verdict: FAIL (exit 1)" in result.output
 
 
@@ -106,7 +106,7 @@ def test_model_dir_mismatch_fails_the_gate(cards: dict[str, Path], tmp_path: Pat
     (folder / "model.safetensors").write_bytes(b"not the audited weights")
     result = CliRunner().invoke(_app(), ["gate", str(cards["pass"]), "--model-dir", str(folder)])
     assert result.exit_code == 1
-    assert "model_identity" in result.output
+    assert "integrity.model" in result.output
 
 
 def test_reports_are_written_and_github_summary_appended(cards: dict[str, Path], tmp_path: Path) -> None:

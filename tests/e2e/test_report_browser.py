@@ -16,7 +16,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from auditkit.report import load_scorecard, render_report
+from auditkit.report import render_report
+from auditkit.scorecard import load_document
 from auditkit.report._templates import BUILTIN_TEMPLATES
 from auditkit.report._view import build_view
 from tests.unit.report._runs import EGRESS_CANARY_HOST, demo_run, hostile_run
@@ -64,7 +65,7 @@ def _page_requests(netlog: Path) -> list[str]:
 def _unescaped_control(run: Path, target: Path) -> Path:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)), autoescape=False)
     env.filters["fmt"] = lambda value, digits=3: str(value)
-    html = env.get_template("scorecard.html.j2").render(**build_view(load_scorecard(run / "scorecard.json")))
+    html = env.get_template("scorecard.html.j2").render(**build_view(load_document(run / "scorecard.json")))
     target.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html), encoding="utf-8")
     return target
 

@@ -54,7 +54,7 @@ def test_train_with_audit_example_writes_a_scorecard_the_gate_reads(tiny_model_d
     assert "eval_fair/gender/equal_opportunity_difference" in done.stdout
     card = out / "scorecard.json"
     policy = tmp_path / "p.yaml"
-    policy.write_text("rules:\n  - {id: eo, metric: 'fairness.*.equal_opportunity_difference', op: '<=', threshold: 1.0}\n")
+    policy.write_text("rules:\n  - {id: eo, metric: 'fairness.attributes.*.equal_opportunity_difference', op: '<=', threshold: 1.0}\n")
     bound = _gate(str(card), "--policy", str(policy), "--model-dir", str(out / "model"))
     assert bound.returncode == 0, bound.stdout + bound.stderr
     assert "model_identity" in bound.stdout

@@ -16,7 +16,6 @@ from auditkit.pipeline._stage import StageContext
 from auditkit.pipeline._stages._common import write_dataset
 from auditkit.pipeline._stages.fairness import STAGE
 
-RESERVED = {"status", "baseline", "term_swap", "mitigation", "min_group_size"}
 
 
 def _dataset(n: int = 120) -> AuditDataset:
@@ -64,14 +63,15 @@ def test_stage_writes_fairness_json_with_baseline_term_swap_and_identity(run_dir
     summary = STAGE.run(run_dir)
     out = json.loads(run_dir.path("fairness.json").read_text())
     assert out["status"] == "ok" and out["mitigation"] == "fairness_loss" and out["min_group_size"] == 10
-    assert {"gender", "identity"} <= set(out) - RESERVED
-    assert set(out["gender"]["groups"]) == {"female", "male"}
-    assert set(out["gender"]["equal_opportunity_difference"]) == {"value", "ci_low", "ci_high", "reason"}
-    assert "gender" in out["baseline"] and out["baseline"]["term_swap"]["status"] == "ok"
+    attrs = out["attributes"]
+    assert {"gender", "identity"} <= set(attrs) and set(out["declared"]) >= {"gender", "identity"}
+    assert set(attrs["gender"]["groups"]) == {"female", "male"}
+    assert set(attrs["gender"]["equal_opportunity_difference"]) == {"value", "ci_low", "ci_high", "reason", "n", "mdg"}
+    assert "gender" in out["baseline"]["attributes"] and out["baseline"]["term_swap"]["status"] == "ok"
     assert out["term_swap"]["status"] == "ok" and out["term_swap"]["n"] == 100
     assert set(out["term_swap"]["pairs"]) == {"he/she"}
-    assert out["gender"] != out["baseline"]["gender"]
-    assert summary["equal_opportunity_difference"]["gender"] == out["gender"]["equal_opportunity_difference"]["value"]
+    assert attrs["gender"] != out["baseline"]["attributes"]["gender"]
+    assert summary["equal_opportunity_difference"]["gender"] == attrs["gender"]["equal_opportunity_difference"]["value"]
     assert not no_network
 
 

@@ -12,7 +12,7 @@ from transformers import TrainerCallback
 
 from auditkit.data import load_dataset
 from auditkit.evaluate import predict
-from auditkit.train import fine_tune, latest_checkpoint
+from auditkit.train import FairnessLoss, fine_tune, group_index, latest_checkpoint
 
 
 class Killed(RuntimeError):
@@ -48,19 +48,36 @@ def test_same_seed_gives_identical_predictions_and_another_seed_does_not(tiny_co
     assert not np.allclose(pa, pc)  # the determinism check is able to fail
 
 
-def test_resume_after_kill_reaches_the_same_weights_as_an_uninterrupted_run(tiny_config, tmp_path: Path) -> None:
+def _fairness_kwargs(cfg, fairness: bool) -> dict:  # type: ignore[no-untyped-def]
+    if not fairness:
+        return {}
+    groups = group_index(load_dataset(cfg.data, seed=cfg.seed).split("train").groups("gender"))[1]
+    loss = FairnessLoss("equal_opportunity", n_groups=len(groups), mode="lagrangian", epsilon=0.0, momentum=0.5)
+    return {"fairness_loss": loss, "group_attr": "gender"}
+
+
+@pytest.mark.parametrize("fairness", [False, True], ids=["plain", "fairness_loss"])
+def test_resume_after_kill_reaches_the_same_weights_as_an_uninterrupted_run(tiny_config, tmp_path: Path,
+                                                                            fairness: bool) -> None:
     cfg = tiny_config(training={"epochs": 2})
-    _, straight = train(cfg, tmp_path / "straight", checkpoint_dir=tmp_path / "ck1")
+    straight_kw, resumed_kw = _fairness_kwargs(cfg, fairness), _fairness_kwargs(cfg, fairness)
+    _, straight = train(cfg, tmp_path / "straight", checkpoint_dir=tmp_path / "ck1", **straight_kw)
     with pytest.raises(Killed):
-        train(cfg, tmp_path / "resumed", checkpoint_dir=tmp_path / "ck2", callbacks=[KillAfterFirstSave()])
+        train(cfg, tmp_path / "resumed", checkpoint_dir=tmp_path / "ck2", callbacks=[KillAfterFirstSave()],
+              **_fairness_kwargs(cfg, fairness))
     assert not (tmp_path / "resumed").exists()  # nothing half-written
     assert latest_checkpoint(tmp_path / "ck2") is not None
-    _, resumed = train(cfg, tmp_path / "resumed", checkpoint_dir=tmp_path / "ck2")
+    _, resumed = train(cfg, tmp_path / "resumed", checkpoint_dir=tmp_path / "ck2", **resumed_kw)
     assert resumed.training["resumed_from_step"] is not None
     w1, w2 = weights(straight.path), weights(resumed.path)
     assert w1.keys() == w2.keys()
     for name in w1:
         torch.testing.assert_close(w1[name], w2[name], rtol=0, atol=0)
+    if fairness:  # multiplier, running sums and counts, last gap: all equal bit for bit
+        a, b = straight_kw["fairness_loss"].state_dict(), resumed_kw["fairness_loss"].state_dict()
+        assert float(a["multiplier"]) != 1.0
+        for name in a:
+            torch.testing.assert_close(a[name], b[name], rtol=0, atol=0)
 
 
 def test_a_fresh_run_differs_from_one_trained_for_fewer_steps(tiny_config, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from auditkit.report import load_scorecard, md_escape, render_report
+from auditkit.report import md_escape, render_report
+from auditkit.scorecard import load_document
 from auditkit.report._templates import BUILTIN_TEMPLATES
 from auditkit.report._view import build_view
 from tests.unit.report._html_check import inspect_html
@@ -40,7 +41,7 @@ def test_unescaped_rendering_of_the_same_data_is_caught_by_the_inspection(hostil
     """Shows the S2 check can fail: the built-in templates without autoescape leak live markup."""
     unsafe = jinja2.Environment(loader=jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)), autoescape=False)
     unsafe.filters["fmt"] = lambda value, digits=3: str(value)
-    html = unsafe.get_template("scorecard.html.j2").render(**build_view(load_scorecard(hostile_run / "scorecard.json")))
+    html = unsafe.get_template("scorecard.html.j2").render(**build_view(load_document(hostile_run / "scorecard.json")))
     problems = inspect_html(html).problems
     assert "<script>" in problems and "<img>" in problems and any("onerror" in p for p in problems)
 

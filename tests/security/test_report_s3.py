@@ -13,7 +13,8 @@ import jinja2
 import pytest
 
 from auditkit.exceptions import ReportError
-from auditkit.report import load_scorecard, render_html, render_report
+from auditkit.report import render_html, render_report
+from auditkit.scorecard import load_document
 from tests.unit.report._runs import demo_run, hostile_run
 
 __all__ = ["demo_run", "hostile_run"]
@@ -53,7 +54,7 @@ def test_user_template_values_are_still_escaped(hostile_run: Path, tmp_path: Pat
 def test_user_template_reaching_python_internals_is_refused(demo_run: Path, tmp_path: Path) -> None:
     folder = _user_folder(tmp_path, "privacy.j2", ESCAPE_TEMPLATE + "\n")
     with pytest.raises(ReportError, match="refused by the sandbox"):
-        render_html(load_scorecard(demo_run / "scorecard.json"), template_dir=folder)
+        render_html(load_document(demo_run / "scorecard.json"), template_dir=folder)
 
 
 def test_the_same_template_escapes_in_an_unsandboxed_environment() -> None:
@@ -64,7 +65,7 @@ def test_the_same_template_escapes_in_an_unsandboxed_environment() -> None:
 def test_user_template_mutating_data_is_refused(demo_run: Path, tmp_path: Path) -> None:
     folder = _user_folder(tmp_path, "privacy.j2", "{{ grades.append(1) }}\n")
     with pytest.raises(ReportError, match="refused by the sandbox"):
-        render_html(load_scorecard(demo_run / "scorecard.json"), template_dir=folder)
+        render_html(load_document(demo_run / "scorecard.json"), template_dir=folder)
 
 
 @pytest.mark.parametrize("text", ["{{ model_name|safe }}", "{% autoescape false %}{{ model_name }}{% endautoescape %}"])
@@ -91,4 +92,4 @@ def test_cli_maps_a_sandbox_refusal_to_exit_2(demo_run: Path, tmp_path: Path, ca
     folder = _user_folder(tmp_path, "privacy.j2", ESCAPE_TEMPLATE + "\n")
     assert main(["report", str(demo_run), "--template-dir", str(folder)]) == 2
     assert "sandbox" in capsys.readouterr().err
-    assert json.loads((demo_run / "scorecard.json").read_text())["schema_version"] == "1.0"
+    assert json.loads((demo_run / "scorecard.json").read_text())["schema_version"] == "2.0"

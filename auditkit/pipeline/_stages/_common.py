@@ -9,9 +9,11 @@ from auditkit.data import SPLITS, AuditDataset, load_table, save_table
 from auditkit.exceptions import DataError
 from auditkit.pipeline._stage import StageContext
 
-__all__ = ["DATA_META", "read_dataset", "read_split", "split_path", "write_dataset"]
+__all__ = ["DATA_META", "FOUND_IDENTIFIERS", "read_dataset", "read_split", "split_path", "write_dataset"]
 
 DATA_META = "data/meta.json"
+FOUND_IDENTIFIERS = "found_identifiers"
+"""``StageContext.in_memory`` key: the identifiers the scrubber replaced (never written)."""
 
 
 def split_path(ctx: StageContext, split: str) -> Path:

@@ -90,22 +90,33 @@ def _run(ctx: StageContext) -> dict[str, Any]:
         raise StageError("predictions.parquet is missing; run the evaluate stage first")
     test = read_split(ctx, "test")
     texts_by_id = dict(zip((str(i) for i in test.ids), test.texts))
-    out: dict[str, Any] = {"status": "ok", **_assess(Predictions.load(pred_file), texts_by_id, ctx)}
+    preds = Predictions.load(pred_file)
+    attributes = _assess(preds, texts_by_id, ctx)
+    out: dict[str, Any] = {"status": "ok", "attributes": attributes, "declared": _declared(preds, attributes, ctx)}
     base_file = ctx.path("baseline_predictions.parquet")
     if base_file.is_file():
-        out["baseline"] = _assess(Predictions.load(base_file), texts_by_id, ctx)
-        out["baseline"]["term_swap"] = _term_swap(ctx.path("baseline_model"), test.texts, ctx)
+        out["baseline"] = {"attributes": _assess(Predictions.load(base_file), texts_by_id, ctx),
+                           "term_swap": _term_swap(ctx.path("baseline_model"), test.texts, ctx)}
     out["term_swap"] = _term_swap(ctx.path("model"), test.texts, ctx)
     out["mitigation"] = ctx.config.fairness.mitigation if base_file.is_file() else "none"
     out["min_group_size"] = ctx.config.fairness.min_group_size
+    out["confidence"] = ctx.config.fairness.confidence
     atomic_write_json(ctx.path("fairness.json"), out)
     return _summary(out)
 
 
+def _declared(preds: Predictions, attributes: dict[str, Any], ctx: StageContext) -> list[str]:
+    """Every attribute this run was asked to assess: the configured columns, identity terms, and what was assessed."""
+    names = set(preds.groups) | set(attributes)
+    names.update(str(c) for c in ctx.config.data.sensitive)
+    if ctx.config.fairness.identity_terms:
+        names.add(IDENTITY_ATTRIBUTE)
+    return sorted(names)
+
+
 def _summary(out: dict[str, Any]) -> dict[str, Any]:
     """Headline numbers only: the equal-opportunity gap per attribute and the overall flip rate."""
-    reserved = {"status", "reason", "baseline", "term_swap", "mitigation", "min_group_size"}
-    gaps = {k: v["equal_opportunity_difference"]["value"] for k, v in out.items() if k not in reserved}
+    gaps = {k: v["equal_opportunity_difference"]["value"] for k, v in out["attributes"].items()}
     flip = out["term_swap"].get("flip_rate", {}).get("value")
     return {"status": "ok", "equal_opportunity_difference": gaps, "term_swap_flip_rate": flip,
             "mitigation": out["mitigation"]}

@@ -1,8 +1,9 @@
 """Stage ``gate``: judge ``scorecard.json`` against the run's policy and record the verdict.
 
 Writes ``gate/verdict.json``, ``gate/junit.xml``, ``gate/gate.sarif`` and
-``gate/summary.md``; binds the verdict to ``model/`` by hash; then puts the
-verdict into the scorecard's ``policy`` section and re-renders the HTML and
+``gate/summary.md``; binds the verdict to ``model/`` by hash and, when the run
+signs (``report.sign_key``), checks the signature with that key's public half;
+then puts the verdict into the scorecard's ``policy`` section and re-renders the HTML and
 model card so the report shows it. The policy is ``config.policy`` (a preset
 name or a YAML path), ``default`` when unset.
 """
@@ -10,13 +11,16 @@ name or a YAML path), ``default`` when unset.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditkit._logging import get_logger
 from auditkit.exceptions import AuditkitError
 from auditkit.gate import GateOutputs, run_gate
 from auditkit.gate._policy import PRESETS
 from auditkit.pipeline._stage import Stage, StageContext, StageSkipped
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 __all__ = ["STAGE"]
 
@@ -34,7 +38,8 @@ def _inputs(ctx: StageContext) -> list[Path]:
 
 def _attach_to_report(ctx: StageContext, verdict_json: dict[str, Any]) -> bool:
     """Put the verdict into scorecard.json and re-render; a failure here leaves the verdict files intact."""
-    from auditkit.report import render_report, set_section
+    from auditkit.report import render_report
+    from auditkit.scorecard import set_section
 
     try:
         set_section(ctx.path("scorecard.json"), "policy", verdict_json)
@@ -43,6 +48,14 @@ def _attach_to_report(ctx: StageContext, verdict_json: dict[str, Any]) -> bool:
         _log.warning("gate verdict not added to the report: %s", type(exc).__name__)
         return False
     return True
+
+
+def _verify_key(ctx: StageContext) -> Ed25519PublicKey | None:
+    """The public half of ``report.sign_key``: a run that signs is verified with its own key."""
+    from auditkit.scorecard import load_public_key
+
+    spec = ctx.config.report.sign_key
+    return load_public_key(spec) if spec is not None else None
 
 
 def _run(ctx: StageContext) -> dict[str, Any]:
@@ -56,7 +69,7 @@ def _run(ctx: StageContext) -> dict[str, Any]:
         verdict_json=ctx.path("gate/verdict.json"),
     )
     model_dir = ctx.path("model") if ctx.path("model").is_dir() else None
-    verdict = run_gate(scorecard, _policy(ctx), outputs=outputs, model_dir=model_dir)
+    verdict = run_gate(scorecard, _policy(ctx), outputs=outputs, model_dir=model_dir, verify_key=_verify_key(ctx))
     reported = _attach_to_report(ctx, verdict.to_json())
     return {"status": verdict.status, "exit_code": verdict.exit_code, "policy": verdict.policy, "counts": verdict.counts(), "in_report": reported}
 

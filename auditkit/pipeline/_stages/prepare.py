@@ -3,7 +3,9 @@
 Scrubbing happens here, in memory, before anything is written: with scrubbing
 on, raw text never reaches the run folder, even if the run is killed. Rows the
 scrubber could not analyse safely are withheld (quarantined by id and reason)
-and dropped from the splits. ``scrub/summary.json`` holds counts only.
+and dropped from the splits. ``scrub/summary.json`` holds counts only, and the
+recall probe's per-type recall (``scrub.recall_probe``): identifiers planted in a
+sample of these texts, analysed in memory; the probe texts are never written.
 """
 
 from __future__ import annotations
@@ -29,17 +31,20 @@ def _inputs(ctx: StageContext) -> list[Path]:
 
 def scrub_dataset(ctx: StageContext, dataset: AuditDataset) -> tuple[AuditDataset, dict[str, Any]]:
     """Scrub the text of every split in memory; drop withheld rows; write the summary and quarantine list."""
-    from auditkit.scrub import Scrubber, scrub_frame
+    from auditkit.scrub import Scrubber, add_recall_probe, scrub_frame
 
-    result = scrub_frame(dataset.frame, ["text"], scrubber=Scrubber(ctx.config.scrub), progress=ctx.progress)
+    scrubber = Scrubber(ctx.config.scrub)
+    result = scrub_frame(dataset.frame, ["text"], scrubber=scrubber, progress=ctx.progress)
     withheld = {record.id for record in result.quarantine}
     keep = ~result.frame["id"].astype(str).isin(withheld)
     summary = result.summary
+    add_recall_probe(summary, scrubber, dataset.frame["text"].tolist(), seed=ctx.config.seed)
     atomic_write_json(ctx.path(SUMMARY), summary.to_json_dict())
     atomic_write_text(ctx.path(QUARANTINE), "".join(r.model_dump_json() + "\n" for r in result.quarantine))
     ctx.logger.info("scrub: %d rows, %d withheld", summary.rows_total, len(withheld))
     brief = {"rows": summary.rows_total, "rows_touched": summary.rows_touched, "rows_dropped": int((~keep).sum()),
-             "identifiers": int(sum(summary.entities.values())), "residual_entity_rate": summary.residual_entity_rate}
+             "identifiers": int(sum(summary.entities.values())), "residual_entity_rate": summary.residual_entity_rate,
+             "recall_probe_seconds": (summary.recall_probe_info or {}).get("seconds")}
     return dataset.with_frame(result.frame[keep]), brief
 
 

@@ -98,7 +98,7 @@ def test_scorecard_form_follows_the_metric_convention(result):
     assert set(leaf) == {"value", "ci_low", "ci_high", "reason"}
     assert card["gender"]["groups"]["female"]["flagged"] is False
     assert isinstance(card["gender"]["groups"]["female"]["n"], int)
-    assert set(card["gender"]["equal_opportunity_difference"]) == {"value", "ci_low", "ci_high", "reason"}
+    assert set(card["gender"]["equal_opportunity_difference"]) == {"value", "ci_low", "ci_high", "reason", "n", "mdg"}
 
 
 def test_label_names_are_accepted_like_class_ids(data):

@@ -35,7 +35,7 @@ def make_scorecard() -> dict[str, Any]:
     """A scorecard that passes every shipped preset with a comfortable margin."""
     ok = {"status": "ok"}
     return {
-        "schema_version": "1.0",
+        "schema_version": "2.0",
         "generated_at": "2026-01-01T00:00:00Z",
         "identity": {
             "status": "ok",
@@ -49,14 +49,18 @@ def make_scorecard() -> dict[str, Any]:
         },
         "privacy": {
             "status": "ok",
+            "scrub": {"status": "ok", "residual_entity_rate": 0.0},
             "canary_sweep": {"status": "ok", "n_hits": 0, "n_canaries": 15},
             "membership": {"status": "ok", "auc": metric(0.51, 0.48, 0.54)},
         },
         "fairness": {
             "status": "ok",
-            "gender": _attribute(0.01, 0.02, 0.01, 0.95),
-            "age_band": _attribute(0.015, 0.03, 0.02, 0.92),
-            "baseline": {"gender": _attribute(0.3, 0.3, 0.3, 0.5)},
+            "attributes": {
+                "gender": _attribute(0.01, 0.02, 0.01, 0.95),
+                "age_band": _attribute(0.015, 0.03, 0.02, 0.92),
+            },
+            "declared": ["age_band", "gender"],
+            "baseline": {"attributes": {"gender": _attribute(0.3, 0.3, 0.3, 0.5)}},
             "min_group_size": 30,
         },
         "explanations": {"status": "not_run", "reason": "disabled in config"},
@@ -78,7 +82,9 @@ def set_path(card: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return out
 
 
-def write_card(path: Path, card: dict[str, Any]) -> Path:
-    """Write ``card`` as JSON and return the path."""
-    path.write_text(json.dumps(card, indent=2, sort_keys=True), encoding="utf-8")
+def write_card(path: Path, card: dict[str, Any], *, sealed: bool = True) -> Path:
+    """Write ``card`` as JSON (sealed with its integrity digest, as auditkit writes it) and return the path."""
+    from auditkit.scorecard import seal
+
+    path.write_text(json.dumps(seal(card) if sealed else card, indent=2, sort_keys=True), encoding="utf-8")
     return path

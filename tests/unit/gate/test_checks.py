@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from auditkit.exceptions import PolicyError
 from auditkit.gate import PRESETS, Rule, Verdict, evaluate, load_policy, parse_policy
 from tests.unit.gate._cards import make_scorecard, metric, set_path
 
@@ -21,6 +22,16 @@ def _violating(rule: Rule, *, margin: float) -> float:
 def _card_with(rule: Rule, judged: float) -> dict[str, Any]:
     path = rule.metric.replace("*", "gender")
     return set_path(make_scorecard(), path, metric(judged, judged, judged))
+
+
+def _delete(card: dict[str, Any], path: str) -> dict[str, Any]:
+    out = set_path(card, path, None)
+    node = out
+    parts = path.split(".")
+    for part in parts[:-1]:
+        node = node[part]
+    del node[parts[-1]]
+    return out
 
 
 def _judge(rule: Rule, card: dict[str, Any]) -> Verdict:
@@ -69,8 +80,8 @@ def test_comparison_operators_treat_the_boundary_exactly(op: str, value: float, 
 
 
 def test_ci_high_judge_fails_when_only_the_upper_bound_crosses() -> None:
-    card = set_path(make_scorecard(), "fairness.gender.equal_opportunity_difference", metric(0.03, 0.01, 0.051))
-    rule = Rule(id="eo", metric="fairness.gender.equal_opportunity_difference", op="<", threshold=0.05, judge="ci_high")
+    card = set_path(make_scorecard(), "fairness.attributes.gender.equal_opportunity_difference", metric(0.03, 0.01, 0.051))
+    rule = Rule(id="eo", metric="fairness.attributes.gender.equal_opportunity_difference", op="<", threshold=0.05, judge="ci_high")
     verdict = _judge(rule, card)
     assert verdict.outcomes[0].status == "fail"
     assert verdict.outcomes[0].observed == pytest.approx(0.051)
@@ -78,8 +89,8 @@ def test_ci_high_judge_fails_when_only_the_upper_bound_crosses() -> None:
 
 
 def test_undefined_metric_is_inconclusive_never_a_pass() -> None:
-    card = set_path(make_scorecard(), "fairness.gender.equal_opportunity_difference", metric(None, reason="TPR undefined for 1 group(s)"))
-    verdict = _judge(Rule(id="eo", metric="fairness.gender.equal_opportunity_difference", op="<", threshold=0.05), card)
+    card = set_path(make_scorecard(), "fairness.attributes.gender.equal_opportunity_difference", metric(None, reason="TPR undefined for 1 group(s)"))
+    verdict = _judge(Rule(id="eo", metric="fairness.attributes.gender.equal_opportunity_difference", op="<", threshold=0.05), card)
     assert verdict.outcomes[0].status == "inconclusive"
     assert verdict.exit_code == 4
     assert "TPR undefined" in verdict.outcomes[0].message
@@ -103,42 +114,137 @@ def test_failed_section_is_inconclusive() -> None:
     assert _judge(rule, card).outcomes[0].status == "inconclusive"
 
 
-def test_allow_missing_skips_a_stage_that_did_not_run_and_does_not_count_as_pass() -> None:
-    rule = Rule(id="ex", metric="explanations.faithfulness.comprehensiveness", op=">", threshold=0.1, allow_missing=True)
+def test_allow_missing_skips_exactly_the_named_section_that_did_not_run_and_does_not_count_as_pass() -> None:
+    rule = Rule(id="ex", metric="explanations.faithfulness.comprehensiveness", op=">", threshold=0.1, allow_missing=("explanations",))
     verdict = _judge(rule, make_scorecard())
     assert verdict.outcomes[0].status == "skipped"
     assert verdict.counts()["pass"] == 0
     assert verdict.exit_code == 0
+    other = rule.model_copy(update={"allow_missing": ("privacy.membership",)})
+    assert _judge(other, make_scorecard()).exit_code == 4
 
 
-def test_missing_metric_path_fails_closed() -> None:
-    rule = Rule(id="typo", metric="fairness.gender.equal_oportunity_difference", op="<", threshold=0.05)
+def test_allow_missing_never_accepts_a_failed_section() -> None:
+    card = set_path(make_scorecard(), "explanations", {"status": "failed", "reason": "attribution crashed"})
+    rule = Rule(id="ex", metric="explanations.faithfulness.comprehensiveness", op=">", threshold=0.1, allow_missing=("explanations",))
+    verdict = _judge(rule, card)
+    assert verdict.outcomes[0].status == "inconclusive"
+    assert verdict.exit_code == 4
+
+
+def test_allow_missing_true_is_refused_because_it_names_no_absence() -> None:
+    with pytest.raises(PolicyError, match="allow_missing names the sections"):
+        parse_policy([{"id": "x", "metric": "privacy.membership.auc", "op": "<", "threshold": 0.6, "allow_missing": True}])
+
+
+def test_a_v1_fairness_path_is_refused_with_the_new_location() -> None:
+    with pytest.raises(PolicyError, match="fairness.attributes"):
+        parse_policy([{"id": "x", "metric": "fairness.*.equal_opportunity_difference", "op": "<", "threshold": 0.1}])
+
+
+def test_missing_metric_path_is_inconclusive_and_blocks() -> None:
+    rule = Rule(id="typo", metric="fairness.attributes.gender.equal_oportunity_difference", op="<", threshold=0.05)
     verdict = _judge(rule, make_scorecard())
-    assert verdict.outcomes[0].status == "fail"
-    assert verdict.exit_code == 1
+    assert verdict.outcomes[0].status == "inconclusive"
+    assert verdict.exit_code == 4
     assert "not found" in verdict.outcomes[0].message
 
 
-def test_wildcard_matching_nothing_fails_closed() -> None:
-    verdict = _judge(Rule(id="w", metric="fairness.*.no_such_gap", op="<", threshold=0.05), make_scorecard())
-    assert [o.status for o in verdict.outcomes] == ["fail"]
+def test_wildcard_matching_nothing_is_inconclusive_for_every_declared_attribute() -> None:
+    verdict = _judge(Rule(id="w", metric="fairness.attributes.*.no_such_gap", op="<", threshold=0.05), make_scorecard())
+    assert [o.status for o in verdict.outcomes] == ["inconclusive", "inconclusive"]
+    assert verdict.exit_code == 4
 
 
-def test_wildcard_checks_every_attribute_and_skips_reserved_keys() -> None:
-    verdict = _judge(Rule(id="eo", metric="fairness.*.equal_opportunity_difference", op="<", threshold=0.05), make_scorecard())
+@pytest.mark.parametrize(("preset", "rule"), PRESET_RULES, ids=[f"{p}:{r.id}" for p, r in PRESET_RULES])
+def test_deleting_the_metric_a_preset_rule_needs_is_never_a_pass(preset: str, rule: Rule) -> None:
+    path = rule.metric.replace("*", "gender")
+    verdict = evaluate(_delete(make_scorecard(), path), load_policy(preset))
+    assert verdict.status != "pass"
+    assert next(o.status for o in verdict.outcomes if o.metric == path) == "inconclusive"
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_deleting_a_declared_attribute_is_never_a_pass(preset: str) -> None:
+    card = _delete(make_scorecard(), "fairness.attributes.age_band")
+    verdict = evaluate(card, load_policy(preset))
+    assert verdict.status == "inconclusive"
+    missing = [o for o in verdict.outcomes if "age_band" in o.metric]
+    assert missing and all(o.status == "inconclusive" and "declared" in o.message for o in missing)
+
+
+def test_a_configured_sensitive_column_counts_as_declared_even_without_the_declared_list() -> None:
+    card = _delete(_delete(make_scorecard(), "fairness.attributes.age_band"), "fairness.declared")
+    card = set_path(card, "config", {"status": "ok", "values": {"data": {"sensitive": ["gender", "age_band"]}}})
+    assert evaluate(card, load_policy("default")).status == "inconclusive"
+
+
+@pytest.mark.parametrize("preset", ["default", "strict", "release"])
+def test_a_failed_canary_sweep_is_never_a_pass(preset: str) -> None:
+    card = set_path(make_scorecard(), "privacy.canary_sweep", {"status": "failed", "reason": "sweep crashed"})
+    verdict = evaluate(card, load_policy(preset))
+    assert verdict.status == "inconclusive"
+
+
+def test_a_privacy_section_that_did_not_run_is_never_a_pass() -> None:
+    card = set_path(make_scorecard(), "privacy", {"status": "not_run", "reason": "privacy.enabled is false"})
+    assert evaluate(card, load_policy("default")).status == "inconclusive"
+
+
+def test_interval_rule_is_three_valued() -> None:
+    rule = Rule(id="eo", metric="fairness.attributes.gender.equal_opportunity_difference", op="<", threshold=0.10, judge="interval")
+    def status(lo: float, hi: float) -> str:
+        card = set_path(make_scorecard(), rule.metric, {"value": (lo + hi) / 2, "ci_low": lo, "ci_high": hi, "reason": None, "mdg": 0.33})
+        return _judge(rule, card).outcomes[0].status
+    assert status(0.01, 0.09) == "pass"
+    assert status(0.10, 0.30) == "fail"
+    assert status(0.03, 0.30) == "inconclusive"
+    assert status(0.0, 0.10) == "inconclusive"  # an upper bound at the threshold does not show it is below
+
+
+def test_inconclusive_interval_rule_states_the_detectable_gap() -> None:
+    rule = Rule(id="eo", metric="fairness.attributes.gender.equal_opportunity_difference", op="<", threshold=0.10, judge="interval")
+    card = set_path(make_scorecard(), rule.metric, {"value": 0.16, "ci_low": 0.03, "ci_high": 0.30, "reason": None, "mdg": 0.334})
+    outcome = _judge(rule, card).outcomes[0]
+    assert outcome.message.startswith("this test set cannot tell")
+    assert "it can detect a gap of 0.334 at 80% power" in outcome.message
+    assert (outcome.value, outcome.ci_low, outcome.ci_high) == (0.16, 0.03, 0.30)
+
+
+def test_interval_rule_on_a_ratio_passes_only_when_the_lower_bound_clears() -> None:
+    rule = Rule(id="ff", metric="fairness.attributes.gender.four_fifths_ratio", op=">=", threshold=0.8, judge="interval")
+    def status(lo: float, hi: float) -> str:
+        return _judge(rule, set_path(make_scorecard(), rule.metric, metric((lo + hi) / 2, lo, hi))).outcomes[0].status
+    assert (status(0.82, 0.95), status(0.5, 0.79), status(0.7, 0.9)) == ("pass", "fail", "inconclusive")
+
+
+def test_a_small_test_set_is_not_a_pass_under_the_default_policy() -> None:
+    """60 rows: the demo-sized gap with the wide interval such a set gives is inconclusive, never PASS."""
+    wide = {"value": 0.05, "ci_low": 0.0, "ci_high": 0.42, "reason": None, "mdg": 0.41}
+    card = make_scorecard()
+    for attr in ("gender", "age_band"):
+        for gap in ("equal_opportunity_difference", "equalized_odds_difference"):
+            card = set_path(card, f"fairness.attributes.{attr}.{gap}", wide)
+    verdict = evaluate(card, load_policy("default"))
+    assert verdict.status == "inconclusive"
+    assert verdict.exit_code == 4
+
+
+def test_wildcard_checks_every_attribute_and_only_attributes() -> None:
+    verdict = _judge(Rule(id="eo", metric="fairness.attributes.*.equal_opportunity_difference", op="<", threshold=0.05), make_scorecard())
     assert [o.id for o in verdict.outcomes] == ["eo[age_band]", "eo[gender]"]
 
 
 def test_wildcard_failure_in_one_attribute_fails_the_gate() -> None:
-    card = set_path(make_scorecard(), "fairness.age_band.equal_opportunity_difference", metric(0.2, 0.1, 0.3))
-    verdict = _judge(Rule(id="eo", metric="fairness.*.equal_opportunity_difference", op="<", threshold=0.05), card)
+    card = set_path(make_scorecard(), "fairness.attributes.age_band.equal_opportunity_difference", metric(0.2, 0.1, 0.3))
+    verdict = _judge(Rule(id="eo", metric="fairness.attributes.*.equal_opportunity_difference", op="<", threshold=0.05), card)
     assert [o.status for o in verdict.outcomes] == ["fail", "pass"]
     assert verdict.exit_code == 1
 
 
 def test_a_boolean_is_not_a_metric() -> None:
     card = set_path(make_scorecard(), "performance.model.accuracy", True)
-    assert _judge(Rule(id="a", metric="performance.model.accuracy", op=">", threshold=0.5), card).outcomes[0].status == "fail"
+    assert _judge(Rule(id="a", metric="performance.model.accuracy", op=">", threshold=0.5), card).outcomes[0].status == "inconclusive"
 
 
 def test_warn_severity_failure_is_reported_but_does_not_block() -> None:
@@ -150,10 +256,10 @@ def test_warn_severity_failure_is_reported_but_does_not_block() -> None:
 
 def test_failure_wins_over_inconclusive() -> None:
     card = set_path(make_scorecard(), "performance.model.accuracy", 0.4)
-    card = set_path(card, "fairness.gender.equal_opportunity_difference", metric(None, reason="undefined"))
+    card = set_path(card, "fairness.attributes.gender.equal_opportunity_difference", metric(None, reason="undefined"))
     policy = parse_policy(
         [
-            {"id": "eo", "metric": "fairness.gender.equal_opportunity_difference", "op": "<", "threshold": 0.05},
+            {"id": "eo", "metric": "fairness.attributes.gender.equal_opportunity_difference", "op": "<", "threshold": 0.05},
             {"id": "acc", "metric": "performance.model.accuracy", "op": ">", "threshold": 0.5},
         ]
     )
@@ -162,10 +268,10 @@ def test_failure_wins_over_inconclusive() -> None:
 
 
 def test_regression_beyond_tolerance_fails_and_within_passes() -> None:
-    policy = parse_policy([{"id": "eo", "metric": "fairness.gender.equal_opportunity_difference", "op": "<", "threshold": 0.1}])
+    policy = parse_policy([{"id": "eo", "metric": "fairness.attributes.gender.equal_opportunity_difference", "op": "<", "threshold": 0.1}])
     old = make_scorecard()  # gap 0.01
-    worse = set_path(old, "fairness.gender.equal_opportunity_difference", metric(0.0351, 0.03, 0.04))
-    slightly = set_path(old, "fairness.gender.equal_opportunity_difference", metric(0.034, 0.03, 0.04))
+    worse = set_path(old, "fairness.attributes.gender.equal_opportunity_difference", metric(0.0351, 0.03, 0.04))
+    slightly = set_path(old, "fairness.attributes.gender.equal_opportunity_difference", metric(0.034, 0.03, 0.04))
     bad = evaluate(worse, policy, baseline=old, tolerance=0.025)
     good = evaluate(slightly, policy, baseline=old, tolerance=0.025)
     assert [o.status for o in bad.outcomes] == ["pass", "fail"]

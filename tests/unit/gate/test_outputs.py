@@ -20,18 +20,18 @@ HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>|`x`\u2028'
 
 def _mixed_card() -> dict[str, Any]:
     """A scorecard giving pass, fail, warn, inconclusive and skipped outcomes under the policy below."""
-    card = set_path(make_scorecard(), "fairness.gender.equal_opportunity_difference", metric(0.2, 0.1, 0.3))
-    return set_path(card, "fairness.age_band.equalized_odds_difference", metric(None, reason="undefined"))
+    card = set_path(make_scorecard(), "fairness.attributes.gender.equal_opportunity_difference", metric(0.2, 0.1, 0.3))
+    return set_path(card, "fairness.attributes.age_band.equalized_odds_difference", metric(None, reason="undefined"))
 
 
 MIXED_POLICY = parse_policy(
     {
         "name": "mixed",
         "rules": [
-            {"id": "eo", "metric": "fairness.*.equal_opportunity_difference", "op": "<", "threshold": 0.1},
-            {"id": "eod", "metric": "fairness.*.equalized_odds_difference", "op": "<", "threshold": 0.1},
-            {"id": "dp", "metric": "fairness.gender.demographic_parity_difference", "op": "<", "threshold": 0.005, "severity": "warn"},
-            {"id": "ex", "metric": "explanations.faithfulness", "op": ">", "threshold": 0.1, "allow_missing": True},
+            {"id": "eo", "metric": "fairness.attributes.*.equal_opportunity_difference", "op": "<", "threshold": 0.1},
+            {"id": "eod", "metric": "fairness.attributes.*.equalized_odds_difference", "op": "<", "threshold": 0.1},
+            {"id": "dp", "metric": "fairness.attributes.gender.demographic_parity_difference", "op": "<", "threshold": 0.005, "severity": "warn"},
+            {"id": "ex", "metric": "explanations.faithfulness", "op": ">", "threshold": 0.1, "allow_missing": ["explanations"]},
         ],
     }
 )
@@ -110,7 +110,7 @@ def test_step_summary_is_appended_not_replaced(tmp_path: Path) -> None:
 
 def test_hostile_group_names_render_inert_in_markdown_junit_and_table() -> None:
     card = make_scorecard()
-    card["fairness"][HOSTILE] = card["fairness"]["gender"]
+    card["fairness"]["attributes"][HOSTILE] = card["fairness"]["attributes"]["gender"]
     verdict = evaluate(card, load_policy("default"))
     md = markdown_summary(verdict)
     assert "<script>" not in md and "<img" not in md and "\u2028" not in md
@@ -133,7 +133,7 @@ def test_importing_the_gate_and_judging_never_imports_torch(tmp_path: Path) -> N
     card = write_card(tmp_path / "scorecard.json", make_scorecard())
     code = (
         "import sys, auditkit.gate as g\n"
-        f"v = g.run_gate({str(card)!r}, 'strict', outputs=g.GateOutputs(junit={str(tmp_path / 'j.xml')!r}))\n"
+        f"v = g.run_gate({str(card)!r}, 'default', outputs=g.GateOutputs(junit={str(tmp_path / 'j.xml')!r}))\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers', 'captum', 'presidio_analyzer', 'spacy'))\n"
         "stages = sorted(m for m in sys.modules if m.startswith(('auditkit.train', 'auditkit.explain', 'auditkit.scrub', 'auditkit.evaluate')))\n"
         "print(heavy, stages, v.exit_code)\n"

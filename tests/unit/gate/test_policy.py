@@ -9,7 +9,7 @@ import pytest
 from auditkit.exceptions import PolicyError, UserInputError
 from auditkit.gate import PRESETS, Policy, load_policy, parse_policy
 
-GOOD_RULE = {"id": "eo", "metric": "fairness.gender.equal_opportunity_difference", "op": "<", "threshold": 0.05}
+GOOD_RULE = {"id": "eo", "metric": "fairness.attributes.gender.equal_opportunity_difference", "op": "<", "threshold": 0.05}
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -22,13 +22,13 @@ def test_every_shipped_preset_loads_by_name(name: str) -> None:
 
 def test_strict_preset_judges_confidence_bounds() -> None:
     judges = {rule.judge for rule in load_policy("strict").rules if rule.metric.startswith("fairness.")}
-    assert judges <= {"ci_high", "ci_low"}
+    assert judges <= {"interval", "ci_low"}
     assert judges
 
 
 def test_policy_file_loads_from_yaml(tmp_path: Path) -> None:
     file = tmp_path / "p.yaml"
-    file.write_text("name: mine\nrules:\n  - {id: eo, metric: fairness.gender.equal_opportunity_difference, op: '<', threshold: 0.05, judge: ci_high}\n")
+    file.write_text("name: mine\nrules:\n  - {id: eo, metric: fairness.attributes.gender.equal_opportunity_difference, op: '<', threshold: 0.05, judge: ci_high}\n")
     policy = load_policy(file)
     assert policy.name == "mine"
     assert policy.rules[0].judge == "ci_high"
@@ -82,7 +82,7 @@ def test_empty_rule_list_is_refused() -> None:
 
 
 def test_unknown_preset_name_lists_the_presets() -> None:
-    with pytest.raises(PolicyError, match="shipped presets are: default, four-fifths, strict"):
+    with pytest.raises(PolicyError, match="shipped presets are: default, four-fifths, release, strict"):
         load_policy("lenient")
 
 

@@ -32,7 +32,7 @@ def test_gate_stage_writes_verdict_files_and_updates_the_scorecard(tmp_path: Pat
 
 
 def test_gate_stage_reports_a_failing_verdict_with_exit_code_1(tmp_path: Path) -> None:
-    card = set_path(make_scorecard(), "fairness.gender.equal_opportunity_difference", metric(0.4, 0.3, 0.5))
+    card = set_path(make_scorecard(), "fairness.attributes.gender.equal_opportunity_difference", metric(0.4, 0.3, 0.5))
     write_card(tmp_path / "scorecard.json", card)
     summary = STAGE.run(_ctx(tmp_path, "four-fifths"))
     assert summary["policy"] == "four-fifths"

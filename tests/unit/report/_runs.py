@@ -37,12 +37,12 @@ def _write(path: Path, obj: Any) -> None:
 
 def _poison(fairness: dict[str, Any], explain: dict[str, Any], evaluation: dict[str, Any], meta: dict[str, Any]) -> None:
     meta["name"] = HOSTILE[0] + HOSTILE[1]
-    groups = fairness["gender"]["groups"]
+    groups = fairness["attributes"]["gender"]["groups"]
     for i, bad in enumerate(HOSTILE[:4]):
         groups[bad] = dict(groups["female"])
-    fairness["baseline"]["gender"]["groups"][HOSTILE[1]] = dict(groups["female"])
+    fairness["baseline"]["attributes"]["gender"]["groups"][HOSTILE[1]] = dict(groups["female"])
     fairness["term_swap"]["pairs"][HOSTILE[2]] = fairness["term_swap"]["pairs"]["he/she"]
-    fairness[HOSTILE[3]] = {"equal_opportunity_difference": 0.01, "notes": [HOSTILE[0]]}
+    fairness["attributes"][HOSTILE[3]] = {"equal_opportunity_difference": 0.01, "notes": [HOSTILE[0]]}
     for i, bad in enumerate(HOSTILE):
         evaluation["model"][f"metric {bad}"] = {"value": 0.5, "ci_low": None, "ci_high": None, "reason": bad}
         explain["examples"]["items"][0]["words"][i % 11]["word"] = bad
@@ -104,7 +104,8 @@ FIXED_NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 
 def scored_run(root: Path, *, hostile: bool = False) -> Path:
     """A run directory with every stage's output, a gate verdict and a written scorecard.json."""
-    from auditkit.report import assemble_scorecard, write_scorecard
+    from auditkit.report import assemble_scorecard
+    from auditkit.scorecard import write_scorecard
 
     run = make_run_dir(root, gate=True, hostile=hostile)
     write_scorecard(assemble_scorecard(run, now=FIXED_NOW), run / "scorecard.json")

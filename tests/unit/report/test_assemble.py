@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 
 from auditkit.exceptions import DataError
-from auditkit.report import assemble_scorecard, validate_scorecard
+from auditkit.report import assemble_scorecard
+from auditkit.scorecard import parse_scorecard
 from tests.unit.report._runs import make_run_dir
 
 
 def test_missing_stage_files_are_marked_not_run_never_faked(tmp_path: Path) -> None:
     run = make_run_dir(tmp_path, stages=("evaluate",))
     doc = assemble_scorecard(run)
-    validate_scorecard(doc)
+    parse_scorecard(doc)
     assert doc["performance"]["status"] == "ok"
     for name in ("fairness", "explanations", "privacy", "policy"):
         assert doc[name]["status"] == "not_run"
@@ -57,7 +58,7 @@ def test_identity_binds_the_scorecard_to_weight_tokenizer_and_data_hashes(tmp_pa
 def test_run_without_model_has_identity_not_run(tmp_path: Path) -> None:
     doc = assemble_scorecard(make_run_dir(tmp_path, model=False, stages=()))
     assert doc["identity"]["status"] == "not_run"
-    validate_scorecard(doc)
+    parse_scorecard(doc)
 
 
 def test_compute_lifts_device_and_energy_from_stage_summaries(tmp_path: Path) -> None:

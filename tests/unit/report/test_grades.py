@@ -19,13 +19,13 @@ def _grades(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
 @pytest.fixture
 def doc(demo_run: Path) -> dict[str, Any]:
     data = json.loads((demo_run / "scorecard.json").read_text())
-    del data["fairness"]["age_band"]  # its gap is undefined; tests below set gaps explicitly
+    del data["fairness"]["attributes"]["age_band"]  # its gap is undefined; tests below set gaps explicitly
     return data
 
 
 def _with_gap(doc: dict[str, Any], value: float | None, low: float | None = None, high: float | None = None) -> dict[str, Any]:
     out = copy.deepcopy(doc)
-    out["fairness"]["gender"] = {"equal_opportunity_difference": {"value": value, "ci_low": low, "ci_high": high, "reason": None if value is not None else "group has no positives"}}
+    out["fairness"]["attributes"]["gender"] = {"equal_opportunity_difference": {"value": value, "ci_low": low, "ci_high": high, "reason": None if value is not None else "group has no positives"}}
     return out
 
 
@@ -48,12 +48,12 @@ def test_fairness_grade_follows_gap_bands_and_interval(doc: dict[str, Any], valu
 
 
 def test_undefined_ratio_makes_fairness_incomplete(doc: dict[str, Any]) -> None:
-    doc["fairness"]["gender"]["four_fifths_ratio"] = {"value": None, "ci_low": None, "ci_high": None, "reason": "highest selection rate is zero"}
+    doc["fairness"]["attributes"]["gender"]["four_fifths_ratio"] = {"value": None, "ci_low": None, "ci_high": None, "reason": "highest selection rate is zero"}
     assert _grades(doc)["fairness"] == ("incomplete", "undefined, so inconclusive: four_fifths_ratio for gender")
 
 
 def test_ratio_below_four_fifths_caps_fairness_at_c(doc: dict[str, Any]) -> None:
-    doc["fairness"]["gender"]["demographic_parity_ratio"] = {"value": 0.78, "ci_low": 0.7, "ci_high": 0.85, "reason": None}
+    doc["fairness"]["attributes"]["gender"]["demographic_parity_ratio"] = {"value": 0.78, "ci_low": 0.7, "ci_high": 0.85, "reason": None}
     grade, reason = _grades(doc)["fairness"]
     assert grade == "C" and "four-fifths" in reason
 

@@ -15,7 +15,8 @@ from auditkit.config import DataConfig, ReportConfig, RunConfig
 from auditkit.exceptions import SchemaError
 from auditkit.pipeline._stage import StageContext, StageSkipped
 from auditkit.pipeline._stages.report import STAGE
-from auditkit.report import load_scorecard, render_html, render_report, set_section
+from auditkit.report import render_html, render_report
+from auditkit.scorecard import load_document, set_section
 from tests.unit.report._html_check import inspect_html
 from tests.unit.report._runs import make_run_dir
 
@@ -87,7 +88,8 @@ def test_heat_map_tokens_have_a_text_sign_not_only_colour(demo_run: Path) -> Non
 
 
 def test_not_run_sections_say_so_in_html_and_model_card(tmp_path: Path) -> None:
-    from auditkit.report import assemble_scorecard, write_scorecard
+    from auditkit.report import assemble_scorecard
+    from auditkit.scorecard import write_scorecard
 
     run = make_run_dir(tmp_path, stages=("evaluate",))
     write_scorecard(assemble_scorecard(run), run / "scorecard.json")
@@ -107,7 +109,7 @@ def test_model_card_front_matter_has_model_index_metrics_and_co2(demo_run: Path)
 
 
 def test_model_card_has_no_co2_when_energy_was_not_measured(demo_run: Path) -> None:
-    doc = load_scorecard(demo_run / "scorecard.json")
+    doc = load_document(demo_run / "scorecard.json")
     doc["compute"]["emissions_kg_co2eq"] = None
     (demo_run / "scorecard.json").write_text(json.dumps(doc), encoding="utf-8")
     card = render_report(demo_run).model_card.read_text(encoding="utf-8")
@@ -115,7 +117,8 @@ def test_model_card_has_no_co2_when_energy_was_not_measured(demo_run: Path) -> N
 
 
 def test_policy_section_added_by_the_gate_appears_after_re_rendering(tmp_path: Path) -> None:
-    from auditkit.report import assemble_scorecard, write_scorecard
+    from auditkit.report import assemble_scorecard
+    from auditkit.scorecard import write_scorecard
 
     run = make_run_dir(tmp_path)
     write_scorecard(assemble_scorecard(run), run / "scorecard.json")
@@ -126,9 +129,9 @@ def test_policy_section_added_by_the_gate_appears_after_re_rendering(tmp_path: P
 
 
 def test_render_html_refuses_a_document_that_fails_the_schema(demo_run: Path) -> None:
-    doc = load_scorecard(demo_run / "scorecard.json")
+    doc = load_document(demo_run / "scorecard.json")
     doc["schema_version"] = "3.1"
-    with pytest.raises(SchemaError, match="newer than this auditkit supports"):
+    with pytest.raises(SchemaError, match="newer than this auditkit reads"):
         render_html(doc)
 
 
@@ -139,8 +142,8 @@ def test_cli_report_re_renders_and_exits_zero(demo_run: Path, tmp_path: Path, ca
 
 
 def test_cli_report_on_a_newer_scorecard_exits_2_with_one_line(demo_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    doc = load_scorecard(demo_run / "scorecard.json")
-    doc["schema_version"] = "2.0"
+    doc = load_document(demo_run / "scorecard.json")
+    doc["schema_version"] = "3.0"
     (demo_run / "scorecard.json").write_text(json.dumps(doc), encoding="utf-8")
     assert main(["report", str(demo_run)]) == 2
     err = capsys.readouterr().err.strip()
@@ -152,7 +155,7 @@ def test_pipeline_report_stage_writes_scorecard_html_and_card(tmp_path: Path) ->
     config = RunConfig(data=DataConfig(path=tmp_path / "data.csv"))
     summary = STAGE.run(StageContext(config=config, run_dir=run))
     assert summary["sections"]["fairness"] == "ok" and summary["sections"]["policy"] == "not_run"
-    assert load_scorecard(run / "scorecard.json")["identity"]["status"] == "ok"
+    assert load_document(run / "scorecard.json")["identity"]["status"] == "ok"
     assert (run / "scorecard.html").is_file() and (run / "model_card.md").is_file()
 
 

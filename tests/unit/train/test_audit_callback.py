@@ -90,7 +90,7 @@ def test_scorecard_is_written_at_train_end_and_passes_through_the_gate(trained: 
     assert doc["fairness"]["gender"]["equal_opportunity_difference"]["ci_low"] is not None
     assert doc["performance"]["model"]["n"] == 24
     assert doc["identity"]["status"] == "not_run"
-    policy = parse_policy([{"id": "eo", "metric": "fairness.*.equal_opportunity_difference", "op": "<=", "threshold": 1.0}])
+    policy = parse_policy([{"id": "eo", "metric": "fairness.attributes.*.equal_opportunity_difference", "op": "<=", "threshold": 1.0}])
     assert run_gate(card, policy).exit_code == 0
     assert run_gate(card, load_policy("default")).exit_code in (1, 4)
 
@@ -100,7 +100,7 @@ def test_scorecard_with_model_dir_binds_the_saved_weights(trained: dict[str, Any
     trained["trainer"].model.save_pretrained(saved)
     card = trained["audit"].write_scorecard(trained["out"] / "bound.json", model=trained["trainer"].model,
                                             tokenizer=trained["tokenizer"], model_dir=saved)
-    policy = parse_policy([{"id": "eo", "metric": "fairness.gender.equal_opportunity_difference", "op": "<=", "threshold": 1.0}])
+    policy = parse_policy([{"id": "eo", "metric": "fairness.attributes.gender.equal_opportunity_difference", "op": "<=", "threshold": 1.0}])
     assert run_gate(card, policy, model_dir=saved).exit_code == 0
     (saved / "model.safetensors").write_bytes(b"tampered")
     assert run_gate(card, policy, model_dir=saved).exit_code == 1

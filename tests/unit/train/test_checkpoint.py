@@ -22,9 +22,11 @@ class _Boom(RuntimeError):
     pass
 
 
-def _make_trainer(model_dir: Path, out: Path, *, mixin: bool = True, max_steps: int = 4) -> Any:
+def _make_trainer(model_dir: Path, out: Path, *, mixin: bool = True, max_steps: int = 4, fairness: bool = False) -> Any:
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
+
+    from auditkit.train import FairnessLoss, FairTrainer
 
     torch.set_num_threads(1)
     torch.manual_seed(0)
@@ -47,7 +49,13 @@ def _make_trainer(model_dir: Path, out: Path, *, mixin: bool = True, max_steps: 
         use_cpu=True,
         disable_tqdm=True,
         seed=0,
+        remove_unused_columns=not fairness,  # keep group_ids in the batches
     )
+    if fairness:  # lagrangian mode with running sums: multiplier, sums, counts and last gap all change every step
+        for i, row in enumerate(rows):
+            row["group_ids"] = (i // 3) % 2
+        loss = FairnessLoss("demographic_parity", n_groups=2, mode="lagrangian", epsilon=0.0, dual_lr=0.5, momentum=0.5)
+        return FairTrainer(model=model, args=args, train_dataset=rows, processing_class=tokenizer, fairness_loss=loss)
     bases = (AtomicCheckpointMixin, Trainer) if mixin else (Trainer,)
     cls = type("T", bases, {})
     return cls(model=model, args=args, train_dataset=rows, processing_class=tokenizer)
@@ -173,11 +181,8 @@ def test_checkpoints_hold_no_pickle_and_resume_reads_none(
     assert result.global_step == 4
 
 
-def test_resumed_training_matches_straight_training(
-    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Optimizer, scheduler and RNG state survive the pickle-free format exactly (F2 on CPU)."""
-    import torch
+def _stop_at_two() -> Any:
+    """A callback that stops training right after the step-2 checkpoint, as a kill would."""
     from transformers import TrainerCallback
 
     class StopAtTwo(TrainerCallback):
@@ -185,21 +190,52 @@ def test_resumed_training_matches_straight_training(
             control.should_training_stop = state.global_step == 2
             return control
 
-    straight = _make_trainer(tiny_model_dir, tmp_path / "a", max_steps=4)
-    straight.train()
-    first = _make_trainer(tiny_model_dir, tmp_path / "b", max_steps=4)
-    first.add_callback(StopAtTwo())
+    return StopAtTwo()
+
+
+def _killed_and_resumed(model_dir: Path, out: Path, *, fairness: bool) -> Any:
+    first = _make_trainer(model_dir, out, max_steps=4, fairness=fairness)
+    first.add_callback(_stop_at_two())
     first.train()  # "killed" after the step-2 checkpoint
-    assert [p.name for p in list_checkpoints(tmp_path / "b")] == ["checkpoint-2"]
-    resumed = _make_trainer(tiny_model_dir, tmp_path / "b", max_steps=4)
+    assert [p.name for p in list_checkpoints(out)] == ["checkpoint-2"]
+    resumed = _make_trainer(model_dir, out, max_steps=4, fairness=fairness)
     resumed.train(resume_from_checkpoint=True)
-    for (name, a), (_, b) in zip(straight.model.state_dict().items(), resumed.model.state_dict().items()):
-        assert torch.equal(a, b), name
-    # shown able to fail: a resume that drops the optimizer state ends elsewhere
+    return resumed
+
+
+def _same_state(a: Any, b: Any) -> bool:
+    import torch
+
+    sa, sb = a.state_dict(), b.state_dict()
+    return sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
+
+
+@pytest.mark.parametrize("fairness", [False, True], ids=["plain", "fairness_loss"])
+def test_resumed_training_matches_straight_training(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fairness: bool
+) -> None:
+    """Optimizer, scheduler, RNG and fairness-loss state survive the pickle-free format exactly (F2 on CPU)."""
+    straight = _make_trainer(tiny_model_dir, tmp_path / "a", max_steps=4, fairness=fairness)
+    straight.train()
+    resumed = _killed_and_resumed(tiny_model_dir, tmp_path / "b", fairness=fairness)
+    assert _same_state(straight.model, resumed.model)
+    if fairness:
+        assert _same_state(straight.fairness_loss, resumed.fairness_loss)
+        moved = straight.fairness_loss  # the state moved away from its start, so the comparison means something
+        assert float(moved.multiplier) != 1.0 and float(moved.running_counts.sum()) > 0
+    # shown able to fail: a resume that drops the fairness-loss state, or the optimizer state, ends elsewhere
     from auditkit.train._checkpoint_state import SafeStateMixin
 
+    if fairness:
+        with monkeypatch.context() as patch:
+            patch.setattr(AtomicCheckpointMixin, "_load_stateful_modules", lambda self, checkpoint: None)
+            fresh_loss = _make_trainer(tiny_model_dir, tmp_path / "b", max_steps=4, fairness=True)
+            fresh_loss.train(resume_from_checkpoint=str(tmp_path / "b" / "checkpoint-2"))
+        assert not _same_state(straight.fairness_loss, fresh_loss.fairness_loss)
+        assert not _same_state(straight.model, fresh_loss.model)
+
     monkeypatch.setattr(SafeStateMixin, "_load_optimizer_and_scheduler", lambda self, checkpoint: None)
-    forgetful = _make_trainer(tiny_model_dir, tmp_path / "b", max_steps=4)
+    forgetful = _make_trainer(tiny_model_dir, tmp_path / "b", max_steps=4, fairness=fairness)
     forgetful.train(resume_from_checkpoint=str(tmp_path / "b" / "checkpoint-2"))
-    assert not all(torch.equal(a, b) for a, b in zip(straight.model.state_dict().values(),
-                                                       forgetful.model.state_dict().values()))
+    assert not _same_state(straight.model, forgetful.model)
+
