@@ -1,32 +1,27 @@
 """``audit_model``: audit a model trained elsewhere, without retraining.
 
 The model folder (any local Hugging Face sequence-classification folder with
-safetensors weights) and a labelled data file become a run directory: the data
-is validated and written as the test split, the model is copied to ``model/``
-(so the scorecard binds its hashes), and the pipeline runs its audit stages —
-evaluate, fairness, explain, report and, when a policy is given, gate — with
-the prepare and train stages recorded as done elsewhere. The result names the
-run directory, the scorecard and the gate verdict.
+safetensors weights) and a labelled data file become a :class:`RunConfig`, and
+the pipeline runner runs the audit pipeline (:data:`auditkit.pipeline.AUDIT_STAGES`)
+into a run directory: the data, scrubbed in memory, becomes the test split; the
+model is copied to ``model/`` in place of training; then evaluate, fairness,
+explain, privacy, report and, when a policy is given, gate — the same stages,
+manifest, skip-if-unchanged and checks as ``auditkit run``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditkit._io import atomic_dir, read_json
-from auditkit._logging import get_logger
+from auditkit._io import read_json
 from auditkit.exceptions import DataError
 
-__all__ = ["AuditResult", "audit_model"]
-
-_log = get_logger(__name__)
-AUDIT_STAGES = ("evaluate", "fairness", "explain", "report", "gate")
+__all__ = ["AuditResult", "audit_model", "default_run_dir"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +52,11 @@ class AuditResult:
     stages: dict[str, str] = field(default_factory=dict)
 
 
+def default_run_dir(model_dir: str | os.PathLike[str]) -> Path:
+    """Where an audit of ``model_dir`` goes when no output folder is given: ``runs/audit-<folder name>``."""
+    return Path("runs") / f"audit-{Path(model_dir).resolve().name}"
+
+
 def _model_labels(model_dir: Path) -> list[str]:
     config = model_dir / "config.json"
     if not config.is_file():
@@ -68,34 +68,7 @@ def _model_labels(model_dir: Path) -> list[str]:
     return [str(id2label[k]) for k in sorted(id2label, key=int)]
 
 
-def _align_labels(frame: Any, labels: list[str], column: str) -> Any:
-    """Map label ids written as numbers (``0``, ``1``) to the model's names when the names differ."""
-    values = set(frame["label"].unique())
-    if values <= set(labels):
-        return frame
-    if all(re.fullmatch(r"\d+", v) and int(v) < len(labels) for v in values):
-        frame = frame.copy()
-        frame["label"] = frame["label"].map(lambda v: labels[int(v)])
-        return frame
-    unknown = len(values - set(labels))
-    raise DataError(
-        f"column {column!r} holds {unknown} label value(s) the model does not know; expected the model's "
-        f"{len(labels)} labels ({', '.join(labels)}) or class ids 0..{len(labels) - 1}"
-    )
-
-
-def _copy_model(model_dir: Path, target: Path) -> None:
-    from auditkit._io import sha256_dir
-
-    if target.is_dir() and sha256_dir(target) == sha256_dir(model_dir):
-        return
-    with atomic_dir(target) as tmp:
-        for item in sorted(model_dir.iterdir()):
-            if item.is_file() and not item.name.startswith("."):
-                shutil.copy2(item, tmp / item.name)
-
-
-def _config(model_dir: Path, data_path: Path, run_dir: Path, labels: list[str], opts: dict[str, Any]) -> Any:
+def _config(model_dir: Path, data_path: Path, run_dir: Path, opts: dict[str, Any]) -> Any:
     from auditkit.config import parse_config
 
     sensitive = list(opts["sensitive"])
@@ -104,51 +77,29 @@ def _config(model_dir: Path, data_path: Path, run_dir: Path, labels: list[str], 
         "seed": opts["seed"],
         "output_dir": str(run_dir.parent),
         "data": {"path": str(data_path), "text_column": opts["text_column"], "label_column": opts["label_column"],
-                 "labels": labels, "positive_label": opts["positive_label"], "sensitive": sensitive, "id_column": opts["id_column"]},
+                 "labels": _model_labels(model_dir), "positive_label": opts["positive_label"], "sensitive": sensitive,
+                 "id_column": opts["id_column"]},
         "model": {"path": str(model_dir), "max_length": opts["max_length"]},
         "training": {"eval_batch_size": opts["batch_size"], "device": opts["device"]},
         "fairness": {"sensitive": sensitive[0], "mitigation": "none", "compare_baseline": False,
                      "min_group_size": opts["min_group_size"], "bootstrap": opts["bootstrap"]},
-        "scrub": {"enabled": False},
+        "scrub": {"enabled": opts["scrub"]},
         "explain": {"enabled": opts["explain"], "n_samples": opts["explain_samples"], "device": opts["device"]},
-        "privacy": {"enabled": False},
+        "privacy": {"canaries": False, "device": opts["device"]},
         "policy": str(opts["policy"]) if opts["policy"] is not None else None,
+        "report": {"sign_key": opts["sign_key"]},
     }
     return parse_config(raw, source="audit_model")
 
 
-_PREVIOUS_OUTPUTS = ("predictions.parquet", "baseline_predictions.parquet", "evaluation.json", "fairness.json", "explain",
-                     "privacy.json", "scorecard.json", "scorecard.html", "model_card.md", "gate")
+def _sign_key(spec: str | None) -> str | None:
+    """An absolute key reference, loaded once now so a bad key fails before any stage runs."""
+    from auditkit.scorecard import load_private_key
 
-
-def _clear_previous(run_dir: Path) -> None:
-    """Remove outputs of an earlier audit in ``run_dir`` so a stage that does not run now cannot leave stale results."""
-    for rel in _PREVIOUS_OUTPUTS:
-        path = run_dir / rel
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-
-
-def _prepare(config: Any, run_dir: Path, model_dir: Path, labels: list[str], frame: Any) -> None:
-    from auditkit.data import AuditDataset
-    from auditkit.pipeline._manifest import hash_output, load_manifest, save_manifest
-    from auditkit.pipeline._stage import StageContext
-    from auditkit.pipeline._stages._common import write_dataset
-
-    ctx = StageContext(config=config, run_dir=run_dir, progress=False)
-    _clear_previous(run_dir)
-    data = config.data
-    positive = data.positive_label or (labels[-1] if len(labels) == 2 else None)
-    write_dataset(ctx, AuditDataset(frame.reset_index(drop=True), tuple(labels), tuple(data.sensitive), positive))
-    _copy_model(model_dir, run_dir / "model")
-    manifest = load_manifest(run_dir)
-    outputs = {rel: hash_output(run_dir / rel) for rel in ("data/test.jsonl", "data/meta.json")}
-    manifest["stages"]["prepare"] = {"status": "ok", "outputs": outputs, "summary": {"rows": len(frame), "splits": {"test": len(frame)}}}
-    manifest["stages"]["train"] = {"status": "not_run", "reason": "model trained elsewhere; audited as given",
-                                   "outputs": {"model": hash_output(run_dir / "model")}}
-    save_manifest(run_dir, manifest)
+    if spec is None:
+        return None
+    load_private_key(spec)
+    return spec if spec.startswith("env:") else os.path.abspath(spec)
 
 
 def audit_model(
@@ -162,6 +113,7 @@ def audit_model(
     positive_label: str | None = None,
     output_dir: str | os.PathLike[str] | None = None,
     policy: str | os.PathLike[str] | None = None,
+    scrub: bool = True,
     explain: bool = True,
     explain_samples: int = 200,
     min_group_size: int = 30,
@@ -170,9 +122,12 @@ def audit_model(
     max_length: int = 128,
     device: str = "auto",
     seed: int = 13,
+    sign_key: str | None = None,
+    force: bool = False,
     progress: bool = False,
+    echo: Callable[[str], None] | None = None,
 ) -> AuditResult:
-    """Audit an existing classifier folder on a labelled data file: predictions, fairness, explanations, report, gate.
+    """Audit an existing classifier folder on a labelled data file: predictions, fairness, explanations, privacy, report, gate.
 
     Parameters
     ----------
@@ -187,17 +142,26 @@ def audit_model(
     positive_label:
         Label treated as positive (default: the model's second label for a binary model).
     output_dir:
-        Run directory (default ``runs/audit-<model folder name>``).
+        Run directory (default :func:`default_run_dir`).
     policy:
         Gate policy (preset name or YAML path); without it the gate does not run.
+    scrub:
+        Scrub personal data from the texts before anything is written (default). ``False``
+        writes the raw texts to the run folder, and the scorecard's privacy section says
+        scrubbing was disabled by the user.
     explain, explain_samples:
         Whether to compute attributions, and on how many examples.
     min_group_size, bootstrap:
         Fairness settings: smallest group in gaps; bootstrap resamples for intervals.
     batch_size, max_length, device, seed:
         Prediction settings and the seed of every random choice.
-    progress:
-        Show progress bars.
+    sign_key:
+        Ed25519 private key (PEM path or ``env:VARNAME``) that signs the scorecard into
+        ``scorecard.intoto.jsonl``; the gate then verifies it with the key's public half.
+    force:
+        Re-run every stage even when its inputs did not change.
+    progress, echo:
+        Show progress bars; receive one status line per stage.
 
     Returns
     -------
@@ -211,35 +175,26 @@ def audit_model(
         The model folder holds pickle files.
     """
     from auditkit._model_io import check_safe_folder
-    from auditkit.config import DataConfig
-    from auditkit.data import load_table, validate_frame
-    from auditkit.pipeline import run_pipeline
+    from auditkit.pipeline import AUDIT_STAGES, run_pipeline
 
     model = check_safe_folder(model_dir).resolve()
-    data_path = Path(data).resolve()
     names = [sensitive] if isinstance(sensitive, str) else list(sensitive)
     if not names:
         raise DataError("audit_model needs at least one sensitive column (sensitive='gender')")
-    labels = _model_labels(model)
-    cfg = DataConfig(path=data_path, text_column=text_column, label_column=label_column, sensitive=names, id_column=id_column)
-    frame = _align_labels(validate_frame(load_table(data_path), cfg, file=data_path.name), labels, label_column)
-    frame["split"] = "test"
-    run_dir = Path(output_dir) if output_dir is not None else Path("runs") / f"audit-{model.name}"
+    run_dir = (Path(output_dir) if output_dir is not None else default_run_dir(model)).resolve()
     opts = {"text_column": text_column, "label_column": label_column, "sensitive": names, "id_column": id_column,
-            "positive_label": positive_label, "policy": policy, "explain": explain, "explain_samples": explain_samples,
-            "min_group_size": min_group_size, "bootstrap": bootstrap, "batch_size": batch_size, "max_length": max_length,
-            "device": device, "seed": seed}
-    config = _config(model, data_path, run_dir.resolve(), labels, opts)
-    run_dir = Path(config.output_dir) / config.name
-    _prepare(config, run_dir, model, labels, frame)
-    stages = tuple(s for s in AUDIT_STAGES if s != "gate" or policy is not None)
-    summary = run_pipeline(config, force=True, only=stages, progress=progress)
-    card_path = run_dir / "scorecard.json"
+            "positive_label": positive_label, "policy": policy, "scrub": scrub, "explain": explain,
+            "explain_samples": explain_samples, "min_group_size": min_group_size, "bootstrap": bootstrap,
+            "batch_size": batch_size, "max_length": max_length, "device": device, "seed": seed,
+            "sign_key": _sign_key(sign_key)}
+    config = _config(model, Path(data).resolve(), run_dir, opts)
+    stages = AUDIT_STAGES if policy is not None else tuple(s for s in AUDIT_STAGES if s != "gate")
+    summary = run_pipeline(config, stages=stages, force=force, progress=progress, echo=echo)
+    card_path = summary.run_dir / "scorecard.json"
     card = read_json(card_path) if card_path.is_file() else {}
     verdict = card.get("policy") if policy is not None and isinstance(card.get("policy"), dict) else None
-    _log.info("audited %d rows with %d stage(s)", len(frame), len(stages))
     return AuditResult(
-        run_dir=run_dir,
+        run_dir=summary.run_dir,
         scorecard_path=card_path if card_path.is_file() else None,
         scorecard=card,
         verdict=verdict,

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from auditkit._unicode import utf8_safe
+
 __all__ = [
     "atomic_dir",
     "atomic_write_bytes",
@@ -58,12 +60,16 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int |
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write UTF-8 ``text`` to ``path`` atomically."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
+    """Write ``text`` to ``path`` atomically as UTF-8 (lone surrogates become U+FFFD, see :mod:`auditkit._unicode`)."""
+    return atomic_write_bytes(path, utf8_safe(text).encode("utf-8"))
 
 
 def atomic_write_json(path: str | os.PathLike[str], obj: Any, *, indent: int | None = 2) -> Path:
-    """Write ``obj`` as JSON (sorted keys, UTF-8, trailing newline) atomically."""
+    """Write ``obj`` as JSON (sorted keys, UTF-8, trailing newline) atomically.
+
+    Control characters are escaped by JSON; U+2028/U+2029 are written as they are
+    (valid JSON); a lone surrogate in a key or string is written as U+FFFD.
+    """
     text = json.dumps(obj, indent=indent, sort_keys=True, ensure_ascii=False, allow_nan=False)
     return atomic_write_text(path, text + "\n")
 

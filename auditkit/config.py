@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from auditkit._errors import format_validation_error
 from auditkit.exceptions import ConfigError
@@ -144,12 +144,39 @@ class FairnessConfig(_Section):
     max_groups: int = Field(50, ge=2, description="A sensitive column with more distinct values is refused.")
     bootstrap: int = Field(1000, ge=0)
     confidence: float = Field(0.95, gt=0.5, lt=1)
-    identity_terms: dict[str, list[str]] = Field(default_factory=dict)
+    identity_terms: dict[str, list[str]] | str = Field(
+        default_factory=dict,
+        description="Identity-term audit without a demographic column: 'builtin' (the shipped lexicon), a YAML "
+        "lexicon file, or {term: [forms]}; a text counts under every term it mentions.",
+    )
     term_swap_pairs: list[tuple[str, str]] = Field(default_factory=list)
+    term_swap_max_texts: int = Field(
+        500, ge=1, description="The term-swap test runs on at most this many texts with a swappable term (seeded sample)."
+    )
+
+
+def _language_files() -> dict[str, Path]:
+    folder = Path(__file__).parent / "scrub" / "languages"
+    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.stem != "common"}
+
+
+def _language_model(language: str) -> str | None:
+    """The spaCy model a language file names (read without importing the scrub package)."""
+    path = _language_files().get(language)
+    if path is None:
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    model = data.get("spacy_model")
+    return model if isinstance(model, str) else None
 
 
 class ScrubConfig(_Section):
-    """PII scrubbing of the text columns before training."""
+    """PII scrubbing of the text columns before training.
+
+    ``language`` picks a language file in ``auditkit/scrub/languages/`` (recognisers,
+    context words, NER label mapping); ``spacy_model`` defaults to the model that
+    file names.
+    """
 
     enabled: bool = True
     operator: Literal["replace", "redact", "mask", "hash", "pseudonymize"] = "replace"
@@ -168,6 +195,25 @@ class ScrubConfig(_Section):
     chunk_overlap: int = Field(200, ge=0)
     residual_check: bool = True
     residual_sample: float = Field(0.1, gt=0, le=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _model_of_language(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "spacy_model" not in data and data.get("language", "en") != "en":
+            model = _language_model(str(data.get("language")))
+            if model is not None:
+                data = {**data, "spacy_model": model}
+        return data
+
+    @field_validator("language")
+    @classmethod
+    def _language_has_a_file(cls, value: str) -> str:
+        if value not in _language_files():
+            raise ValueError(
+                f"no language file for {value!r}; expected one of {', '.join(_language_files())}; "
+                f"add auditkit/scrub/languages/{value}.yaml to support it"
+            )
+        return value
     recall_probe: bool = True
     probe_per_type: int = Field(400, ge=10, le=100_000)
 
@@ -275,6 +321,9 @@ class RunConfig(_Section):
             update["report"] = self.report.model_copy(update=report)
         if not self.output_dir.is_absolute():
             update["output_dir"] = base / self.output_dir
+        terms = self.fairness.identity_terms
+        if isinstance(terms, str) and terms != "builtin" and not os.path.isabs(terms):
+            update["fairness"] = self.fairness.model_copy(update={"identity_terms": str(base / terms)})
         if self.policy and not _looks_like_preset(self.policy) and not os.path.isabs(self.policy):
             update["policy"] = str(base / self.policy)
         return self.model_copy(update=update)

@@ -1,8 +1,10 @@
 """``auditkit audit``: audit a model trained elsewhere, without retraining.
 
-Runs predictions, fairness, explanations and the report on a labelled data file,
-and the gate when ``--policy`` is given; exits with the gate's code (0 pass,
-1 fail, 4 inconclusive) or 0 without a policy.
+Runs the audit pipeline on a labelled data file — scrubbing (unless
+``--no-scrub``), predictions, fairness, explanations, privacy, the report, and
+the gate when ``--policy`` is given — with the run log in the run folder, as
+``auditkit run`` does; exits with the gate's code (0 pass, 1 fail,
+4 inconclusive) or 0 without a policy.
 """
 
 from __future__ import annotations
@@ -25,25 +27,39 @@ def audit(
     positive_label: Annotated[Optional[str], typer.Option("--positive-label")] = None,  # noqa: UP045
     policy: Annotated[Optional[str], typer.Option("--policy", "-p", help="Gate policy: preset name or YAML.")] = None,  # noqa: UP045
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", "-o", help="Run folder to write.")] = None,  # noqa: UP045
+    scrub: Annotated[bool, typer.Option("--scrub/--no-scrub", help="Scrub personal data from the texts before "
+                                        "anything is written; --no-scrub keeps raw text and the scorecard says so.")] = True,
     explain: Annotated[bool, typer.Option("--explain/--no-explain", help="Compute attributions.")] = True,
     explain_samples: Annotated[int, typer.Option("--explain-samples", min=1)] = 200,
     min_group_size: Annotated[int, typer.Option("--min-group-size", min=1)] = 30,
     bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples for intervals.")] = 1000,
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
+    sign_key: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--sign-key", help="Sign scorecard.json with this Ed25519 key (PEM file or env:VAR)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-run every stage even if its inputs are unchanged.")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Debug-level run log (still no data).")] = False,
 ) -> None:
-    """Audit MODEL on DATA: predictions, fairness, explanations, report and, with --policy, the gate."""
-    from auditkit._audit_model import audit_model
+    """Audit MODEL on DATA: scrubbing, predictions, fairness, explanations, privacy, report and, with --policy, the gate."""
+    from auditkit._audit_model import audit_model, default_run_dir
+    from auditkit._model_io import check_safe_folder
+    from auditkit.cli._logsetup import run_log
     from auditkit.cli._paths import ensure_dir
     from auditkit.gate import Verdict, text_table
 
     if output_dir is not None:
         ensure_dir(output_dir, "--output-dir")
-    result = audit_model(
-        model, data, text_column=text_column, label_column=label_column, sensitive=sensitive, id_column=id_column,
-        positive_label=positive_label, output_dir=output_dir, policy=policy, explain=explain,
-        explain_samples=explain_samples, min_group_size=min_group_size, bootstrap=bootstrap, device=device, progress=progress,
-    )
+    check_safe_folder(model)  # before the run folder and its log are created
+    run_dir = output_dir if output_dir is not None else default_run_dir(model)
+    with run_log(run_dir, verbose=verbose):
+        result = audit_model(
+            model, data, text_column=text_column, label_column=label_column, sensitive=sensitive, id_column=id_column,
+            positive_label=positive_label, output_dir=run_dir, policy=policy, scrub=scrub, explain=explain,
+            explain_samples=explain_samples, min_group_size=min_group_size, bootstrap=bootstrap, device=device,
+            sign_key=sign_key, force=force, progress=progress, echo=lambda line: typer.echo(line, err=True),
+        )
     typer.echo(f"run folder: {result.run_dir}")
     for name in ("scorecard.html", "scorecard.json", "model_card.md"):
         if (result.run_dir / name).exists():

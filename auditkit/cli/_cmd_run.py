@@ -102,17 +102,17 @@ def train(
 
 
 def validate(config: ConfigArg) -> None:
-    """Check an audit YAML file (keys, types, data files and columns) without running anything."""
+    """Check an audit YAML file without running anything: every check `run` makes before its first stage.
+
+    Keys and types, the signing key, data files, columns, labels and group counts, the model
+    folder, devices and the policy; a failure prints the one-line message `run` would print.
+    """
     from auditkit.config import load_config
-    from auditkit.data import load_dataset
+    from auditkit.pipeline._preflight import preflight
 
-    cfg = load_config(config)
+    cfg = _with_sign_key(load_config(config), None)
     files = [p for p in (cfg.data.path, cfg.data.train, cfg.data.validation, cfg.data.test) if p is not None]
-    load_dataset(cfg.data, seed=cfg.seed)  # the same checks the prepare stage makes: columns, labels, splits, ids
-    if cfg.policy:
-        from auditkit.gate import load_policy
-
-        load_policy(cfg.policy)
+    preflight(cfg)
     typer.echo(f"ok: {config} is valid ({len(files)} data file(s) checked)")
 
 

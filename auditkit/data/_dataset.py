@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from auditkit.config import DataConfig
+from auditkit._unicode import has_lone_surrogate
 from auditkit.data import _messages as msg
+from auditkit.data._sensitive import check_sensitive_values
 from auditkit.data._table import load_table
 from auditkit.exceptions import DataError
 
@@ -128,11 +130,25 @@ def _is_missing(values: pd.Series) -> pd.Series:
     return values.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()))
 
 
+def _check_unicode(frame: pd.DataFrame, columns: list[str | None]) -> None:
+    for column in columns:
+        if column is None:
+            continue
+        broken = int(frame[column].map(lambda v: isinstance(v, str) and has_lone_surrogate(v)).sum())
+        if broken:
+            raise DataError(msg.NOT_UNICODE.format(column=column, count=broken))
+
+
 def validate_frame(frame: pd.DataFrame, cfg: DataConfig, *, file: str = "data") -> pd.DataFrame:
-    """Check one raw table and return it in canonical columns (``split`` may be empty)."""
+    """Check one raw table and return it in canonical columns (``split`` may be empty).
+
+    Sensitive columns follow :mod:`auditkit.data._sensitive` (missing values, including the
+    strings ``NaN``/``None``/``null`` and blanks, are refused; so are lone surrogates).
+    """
     if len(frame) == 0:
         raise DataError(msg.EMPTY_DATASET.format(file=file))
     _require_columns(frame, cfg, file)
+    _check_unicode(frame, [cfg.text_column, cfg.label_column, cfg.id_column])
     text = frame[cfg.text_column]
     bad = _is_blank_or_nonstring(text)
     if bad.any():
@@ -143,9 +159,7 @@ def validate_frame(frame: pd.DataFrame, cfg: DataConfig, *, file: str = "data") 
         raise DataError(msg.MISSING_LABEL.format(column=cfg.label_column, count=int(missing.sum()), rows=_rows(missing)))
     out = pd.DataFrame({"text": text.astype(str), "label": label.map(_label_str)})
     for attr in cfg.sensitive:
-        gaps = _is_missing(frame[attr])
-        if gaps.any():
-            raise DataError(msg.MISSING_SENSITIVE.format(column=attr, count=int(gaps.sum())))
+        check_sensitive_values(attr, frame[attr])
         out[attr] = frame[attr].map(_label_str)
     ids = frame[cfg.id_column].map(_label_str) if cfg.id_column else pd.Series([f"row-{i:06d}" for i in range(len(frame))])
     out.insert(0, "id", ids.to_numpy())
@@ -212,7 +226,8 @@ def load_dataset(cfg: DataConfig, *, seed: int = 13) -> AuditDataset:
     ------
     DataError
         For a missing file or column, empty/non-string text, missing or unknown
-        labels, a split with one class, undecodable bytes or duplicated ids.
+        labels, a positive label that is not a label, missing sensitive values,
+        a split with one class, undecodable bytes or duplicated ids.
     """
     if cfg.path is not None:
         frame = validate_frame(load_table(cfg.path), cfg, file=Path(cfg.path).name)
@@ -237,6 +252,8 @@ def load_dataset(cfg: DataConfig, *, seed: int = 13) -> AuditDataset:
         raise DataError(msg.DUPLICATE_IDS.format(column=cfg.id_column or "id", count=int(dupes.sum())))
     labels = _check_labels(frame, cfg)
     _check_splits(frame)
+    if cfg.positive_label is not None and cfg.positive_label not in labels:
+        raise DataError(msg.UNKNOWN_POSITIVE_LABEL.format(n=len(labels), column=cfg.label_column))
     positive = cfg.positive_label or (labels[-1] if len(labels) == 2 else None)
     ordered = frame[["id", "text", "label", "split", *cfg.sensitive]].reset_index(drop=True)
     return AuditDataset(ordered, labels, tuple(cfg.sensitive), positive)

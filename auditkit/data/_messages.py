@@ -15,7 +15,21 @@ UNKNOWN_LABEL = (
 )
 ONE_CLASS_SPLIT = "split {split!r} has only one label class ({n} rows); every split needs at least two classes"
 MISSING_SENSITIVE = (
-    "sensitive column {column!r} has {count} missing value(s); drop or impute them before auditing"
+    "sensitive column {column!r} has {count} missing value(s) (empty, None, NaN or null); "
+    "drop or impute them before auditing, or map them to an explicit group such as 'unknown'"
+)
+TOO_MANY_GROUPS = (
+    "sensitive column {column!r} has {count} distinct values, more than max_groups={limit} (fairness.max_groups); "
+    "a sensitive attribute should have a few groups. Check the column choice (is it an ID or free text?) "
+    "or bin it (e.g. age into age bands)"
+)
+NOT_UNICODE = (
+    "column {column!r} has {count} value(s) that are not valid Unicode (lone surrogate code points); "
+    "re-encode the data as UTF-8 or remove those characters"
+)
+UNKNOWN_POSITIVE_LABEL = (
+    "data.positive_label is not one of the {n} label values in column {column!r}; "
+    "set it to one of them (or to one of data.labels)"
 )
 BAD_SPLIT_VALUE = (
     "split column {column!r} has {count} value(s) that are not train/validation/test (rows {rows}); "

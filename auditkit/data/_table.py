@@ -13,9 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from auditkit._io import atomic_write_bytes
+from auditkit._unicode import has_lone_surrogate, utf8_safe
+from auditkit.data._messages import NOT_UNICODE
 from auditkit.exceptions import DataError
 
-__all__ = ["SUPPORTED_SUFFIXES", "load_table", "save_table", "table_format"]
+__all__ = ["SUPPORTED_SUFFIXES", "load_table", "save_table", "table_format", "utf8_safe_frame"]
 
 SUPPORTED_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
 
@@ -75,7 +77,8 @@ def _parser_line(message: str) -> str | None:
 
 def _read_jsonl(text: str, name: str) -> pd.DataFrame:
     records = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines are separated by "\n" only: str.splitlines would also split inside strings at U+2028, U+0085, ...
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -85,17 +88,49 @@ def _read_jsonl(text: str, name: str) -> pd.DataFrame:
         if not isinstance(record, dict):
             raise DataError(f"{name}: line {number} is a JSON {type(record).__name__}, expected an object")
         records.append(record)
-    return pd.DataFrame.from_records(records)
+    try:
+        return pd.DataFrame.from_records(records)
+    except UnicodeEncodeError:  # a "\ud800" escape: pandas' Arrow-backed strings cannot hold it
+        raise DataError(_not_unicode(records, name)) from None
+
+
+def _not_unicode(records: list[dict[str, object]], name: str) -> str:
+    counts: dict[str, int] = {}
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, str) and has_lone_surrogate(value):
+                counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return f"{name}: a column name is not valid Unicode (lone surrogate escape); re-encode the file as UTF-8"
+    column = min(counts)
+    return f"{name}: " + NOT_UNICODE.format(column=column, count=counts[column])
+
+
+def utf8_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with lone surrogates in column names and string cells replaced by U+FFFD.
+
+    Only object columns can hold them (Arrow-backed strings cannot); see :mod:`auditkit._unicode`.
+    """
+    def fix(value: object) -> object:
+        return utf8_safe(value) if isinstance(value, str) else value
+
+    dirty = [c for c in frame.columns if frame[c].dtype == object
+             and frame[c].map(lambda v: isinstance(v, str) and has_lone_surrogate(v)).any()]
+    out = frame.assign(**{str(c): frame[c].map(fix) for c in dirty}) if dirty else frame
+    if any(isinstance(c, str) and has_lone_surrogate(c) for c in out.columns):
+        out = out.rename(columns=fix)
+    return out
 
 
 def save_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``frame`` atomically in the format its extension names."""
+    """Write ``frame`` atomically in the format its extension names (always valid UTF-8)."""
     fmt = table_format(path)
+    frame = utf8_safe_frame(frame)
     if fmt == "parquet":
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         return atomic_write_bytes(path, buffer.getvalue())
     if fmt == "csv":
-        return atomic_write_bytes(path, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        return atomic_write_bytes(path, utf8_safe(frame.to_csv(index=False, lineterminator="\n")).encode("utf-8"))
     lines = (json.dumps(r, ensure_ascii=False, sort_keys=False) for r in frame.to_dict(orient="records"))
     return atomic_write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8") if len(frame) else b"")

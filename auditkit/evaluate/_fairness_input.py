@@ -4,7 +4,10 @@ Every check raises :class:`~auditkit.exceptions.FairnessError` with a message
 built from the constants below (what, expected, got, how to fix). Messages name
 columns and counts, never the values in them: a sensitive column may hold
 personal data, and a column chosen by mistake (an ID, a free-text field) must not
-leak into an error, a log or a report.
+leak into an error, a log or a report. Sensitive columns follow the same rules
+as data loading (:mod:`auditkit.data._sensitive`): ``None``, NaN and the strings
+``NaN``/``None``/``null``/blank are missing values, never a group, and the error is
+word for word the one :func:`auditkit.data.load_dataset` gives.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from auditkit.data import _messages as data_messages
+from auditkit.data._sensitive import check_sensitive_values
 from auditkit.exceptions import FairnessError
 
 __all__ = [
@@ -27,24 +32,13 @@ __all__ = [
     "normalise_sensitive",
 ]
 
-MISSING_VALUES = (
-    "sensitive column {column!r} has {count} missing value(s) (None/NaN); "
-    "drop or impute them before auditing, or map them to an explicit group such as 'unknown'"
-)
+MISSING_VALUES = data_messages.MISSING_SENSITIVE
 LENGTH_MISMATCH = "{what} has {got} entries but y_true has {expected}; pass arrays of the same length"
-TOO_MANY_GROUPS = (
-    "sensitive column {column!r} has {count} distinct values, more than max_groups={limit}; "
-    "a sensitive attribute should have a few groups. Check the column choice (is it an ID or free text?) "
-    "or bin it (e.g. age into age bands)"
-)
+TOO_MANY_GROUPS = data_messages.TOO_MANY_GROUPS
 NO_SENSITIVE = "no sensitive features given; pass sensitive_features as a mapping of column name to values"
 EMPTY = "y_true is empty; fairness needs at least one prediction per group"
 BAD_LABEL = "{what} holds {count} value(s) outside the {n_labels} known labels; expected class ids 0..{last} or label names"
 BAD_SCORES = "scores has shape {got}; expected ({n}, {n_labels}) class probabilities"
-
-
-def _missing_mask(values: np.ndarray) -> np.ndarray:
-    return np.asarray(pd.isna(pd.Series(values, dtype=object)), dtype=bool)
 
 
 def _column_items(sensitive_features: Any) -> list[tuple[str, Any]]:
@@ -68,7 +62,8 @@ def normalise_sensitive(sensitive_features: Any, n: int, *, max_groups: int) -> 
     Raises
     ------
     FairnessError
-        On missing values, a length mismatch or a column with more than ``max_groups`` values.
+        On missing values (``None``, NaN, ``"NaN"``, ``"null"``, blanks...), strings that are not
+        valid Unicode, a length mismatch or a column with more than ``max_groups`` values.
     """
     items = _column_items(sensitive_features)
     if not items:
@@ -79,9 +74,7 @@ def normalise_sensitive(sensitive_features: Any, n: int, *, max_groups: int) -> 
         if values.ndim != 1 or values.shape[0] != n:
             got = values.shape[0] if values.ndim == 1 else "a non-1-D array of"
             raise FairnessError(LENGTH_MISMATCH.format(what=f"sensitive column {column!r}", got=got, expected=n))
-        missing = int(_missing_mask(values).sum())
-        if missing:
-            raise FairnessError(MISSING_VALUES.format(column=column, count=missing))
+        check_sensitive_values(column, values, error=FairnessError)
         as_str = values.astype(str)
         distinct = int(np.unique(as_str).size)
         if distinct > max_groups:

@@ -14,6 +14,7 @@ import torch
 
 from auditkit._io import atomic_write_bytes
 from auditkit._model_io import load_classifier, resolve_device
+from auditkit._unicode import has_lone_surrogate, utf8_safe
 from auditkit.data import AuditDataset
 from auditkit.exceptions import DataError
 
@@ -55,12 +56,17 @@ class Predictions:
         return self.labels.index(self.positive_label) if self.positive_label else len(self.labels) - 1
 
     def to_frame(self) -> pd.DataFrame:
-        """Columns ``id, y_true, y_pred, score_<label>..., <sensitive...>`` (never text)."""
+        """Columns ``id, y_true, y_pred, score_<label>..., <sensitive...>`` (never text).
+
+        Names and group values are valid UTF-8: a lone surrogate becomes U+FFFD (:mod:`auditkit._unicode`).
+        """
         frame = pd.DataFrame({"id": self.ids, "y_true": self.y_true, "y_pred": self.y_pred})
         for i, name in enumerate(self.labels):
-            frame[f"score_{name}"] = self.scores[:, i]
+            frame[f"score_{utf8_safe(name)}"] = self.scores[:, i]
         for attr, values in self.groups.items():
-            frame[attr] = values
+            if any(isinstance(v, str) and has_lone_surrogate(v) for v in values):
+                values = np.array([utf8_safe(v) if isinstance(v, str) else v for v in values], dtype=object)
+            frame[utf8_safe(attr)] = values
         return frame
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -69,8 +75,9 @@ class Predictions:
         import pyarrow.parquet as pq
 
         table = pa.Table.from_pandas(self.to_frame(), preserve_index=False)
-        meta = {b"auditkit.labels": "\x1f".join(self.labels).encode(), b"auditkit.positive": (self.positive_label or "").encode(),
-                b"auditkit.groups": "\x1f".join(self.groups).encode()}
+        meta = {b"auditkit.labels": utf8_safe("\x1f".join(self.labels)).encode(),
+                b"auditkit.positive": utf8_safe(self.positive_label or "").encode(),
+                b"auditkit.groups": utf8_safe("\x1f".join(self.groups)).encode()}
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
         buffer = io.BytesIO()
         pq.write_table(table, buffer)

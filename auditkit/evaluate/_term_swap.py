@@ -5,6 +5,8 @@ predict again, and measure how often the predicted class flips and how far the
 scores move. A model that does not use identity should be unmoved. Swaps are
 case-preserving (``He`` -> ``She``, ``HE`` -> ``SHE``) and on word boundaries.
 Each pair is tested alone on the texts it affects; ``"all"`` swaps every pair at once.
+The test is bounded: it runs on at most ``max_texts`` affected texts (a seeded
+sample, recorded as ``sampled_from``), and every distinct text is scored once.
 """
 
 from __future__ import annotations
@@ -107,13 +109,19 @@ class TermSwapResult:
 
     pairs: dict[str, PairSwapResult] = field(default_factory=dict)
     overall: PairSwapResult | None = None
+    sampled_from: int | None = None
 
     def to_scorecard(self) -> dict[str, Any]:
-        """``{"status": "ok", "flip_rate": leaf, "mean_abs_score_change": leaf, "n": int, "pairs": {...}}``."""
+        """``{"status": "ok", "flip_rate": leaf, "mean_abs_score_change": leaf, "n": int, "pairs": {...}}``.
+
+        ``sampled_from`` (the number of affected texts) is added when only a sample was tested.
+        """
         if self.overall is None:
             return {"status": "not_run", "reason": "no text mentions a swappable term"}
         out: dict[str, Any] = {"status": "ok", **self.overall.to_dict()}
         out["pairs"] = {name: res.to_dict() for name, res in self.pairs.items()}
+        if self.sampled_from is not None:
+            out["sampled_from"] = self.sampled_from
         return out
 
 
@@ -143,6 +151,7 @@ def term_swap(
     n_boot: int = 1000,
     seed: int = 0,
     confidence: float = 0.95,
+    max_texts: int | None = None,
 ) -> TermSwapResult:
     """Measure prediction flips and score changes when identity terms are swapped.
 
@@ -157,7 +166,10 @@ def term_swap(
     name_pairs:
         Pairs of gendered first names (``[("James", "Mary"), ...]``), reported together as ``"names"``.
     n_boot, seed, confidence:
-        Bootstrap settings for the intervals.
+        Bootstrap settings for the intervals (``seed`` also draws the sample).
+    max_texts:
+        Test at most this many of the texts that hold a swappable term (a seeded
+        sample without replacement); ``None`` tests them all.
 
     Returns
     -------
@@ -173,17 +185,31 @@ def term_swap(
     all_pairs = [p for group in entries.values() for p in group]
     if not all_pairs or not texts:
         return TermSwapResult()
-    base = np.asarray(predict_fn(texts), dtype=np.float64)
+    affected = [t for t in texts if swap_terms(t, all_pairs) != t]  # a text no pair changes is never tested
+    sampled_from = None
+    if max_texts is not None and len(affected) > max_texts:
+        chosen = np.random.default_rng(seed).choice(len(affected), size=max_texts, replace=False)
+        affected, sampled_from = [affected[i] for i in np.sort(chosen)], len(affected)
+    swapped = {name: [swap_terms(t, group) for t in affected] for name, group in [*entries.items(), ("all", all_pairs)]}
+    score = _scorer(predict_fn, [affected, *swapped.values()])
+    base = score(affected)
     results = {}
-    for name, group in [*entries.items(), ("all", all_pairs)]:
-        swapped = [swap_terms(t, group) for t in texts]
-        idx = np.array([i for i, (a, b) in enumerate(zip(texts, swapped)) if a != b], dtype=int)
+    for name, variant in swapped.items():
+        idx = np.array([i for i, (a, b) in enumerate(zip(affected, variant)) if a != b], dtype=int)
         if idx.size == 0:
             results[name] = _effect(np.zeros(0), np.zeros(0), 0, seed, confidence)
             continue
-        new = np.asarray(predict_fn([swapped[i] for i in idx]), dtype=np.float64)
+        new = score([variant[i] for i in idx])
         flips = (new.argmax(axis=1) != base[idx].argmax(axis=1)).astype(float)
         change = np.abs(new - base[idx]).max(axis=1)
         results[name] = _effect(flips, change, n_boot, seed, confidence)
     overall = results.pop("all")
-    return TermSwapResult(results, overall if overall.n_affected else None)
+    return TermSwapResult(results, overall if overall.n_affected else None, sampled_from)
+
+
+def _scorer(predict_fn: PredictFn, batches: list[list[str]]) -> Callable[[list[str]], np.ndarray]:
+    """Score every distinct text of ``batches`` in one call; return a lookup for lists of them."""
+    unique = list(dict.fromkeys(t for batch in batches for t in batch))
+    scores = np.asarray(predict_fn(unique), dtype=np.float64) if unique else np.zeros((0, 0))
+    row = {t: i for i, t in enumerate(unique)}
+    return lambda batch: scores[[row[t] for t in batch]]

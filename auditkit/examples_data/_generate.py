@@ -4,7 +4,9 @@
 (note content, split assignment, label flips), so the same ``(n, seed)`` always
 gives the same notes, spans and labels, and the split of a note does not change
 its wording. The planted bias flips urgent labels of female patients to
-``routine`` in the historically labelled splits (train and validation) only.
+``routine`` in the historically labelled splits (train and validation) only,
+with a probability that depends on the presentation and the age band: it is
+concentrated on women aged 65+.
 """
 
 from __future__ import annotations
@@ -291,7 +293,7 @@ def generate_corpus(n: int = 3000, *, seed: int = 13) -> Corpus:
         true_label = "urgent" if urgent else "routine"
         flip_draw = flip_rng.random()
         flipped = (urgent and gender == "female" and split in BIASED_SPLITS
-                   and presentation is not None and flip_draw < FLIP_PROBABILITY[presentation])
+                   and presentation is not None and flip_draw < FLIP_PROBABILITY[band][presentation])
         notes.append(Note(note_id, builder.text, "routine" if flipped else true_label, true_label,
                           gender, band, split, presentation))
         spans.extend(builder.spans)

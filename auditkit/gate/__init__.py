@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from auditkit.gate._checks import check_rule, evaluate, regression_outcomes
 from auditkit.gate._identity import identity_outcome, recorded_hashes
+from auditkit.gate._integrity import integrity_outcomes
 from auditkit.gate._junit import junit_xml
 from auditkit.gate._lookup import Lookup, declared_attributes, resolve
 from auditkit.gate._policy import PRESETS, Policy, Rule, load_policy, parse_policy
@@ -31,6 +32,7 @@ __all__ = [
     "declared_attributes",
     "evaluate",
     "identity_outcome",
+    "integrity_outcomes",
     "junit_xml",
     "load_policy",
     "markdown_summary",

@@ -48,6 +48,7 @@ INTEGRITY_RULES = ("integrity.content", "integrity.signature", "integrity.model"
 _METHOD = "sha256-canonical-json/1"
 MESSAGES = {
     "no_digest": "scorecard has no integrity digest; it was not sealed by auditkit or the section was removed",
+    "method": "unknown integrity method (this auditkit checks '{method}'); upgrade auditkit",
     "non_finite": "scorecard holds a non-finite number (NaN or Infinity): it was edited after auditkit wrote it",
     "edited": "scorecard was changed after auditkit wrote it: content digest differs in {where}",
     "unsigned": "unsigned: no '{name}' beside the scorecard",
@@ -85,7 +86,7 @@ def content_outcome(raw_doc: Mapping[str, Any]) -> RuleOutcome:
     if not isinstance(recorded, Mapping) or not isinstance(recorded.get("content_sha256"), str):
         return _outcome("integrity.content", "inconclusive", MESSAGES["no_digest"])
     if recorded.get("method", _METHOD) != _METHOD:
-        return _outcome("integrity.content", "inconclusive", f"unknown integrity method (expected '{_METHOD}')")
+        return _outcome("integrity.content", "inconclusive", MESSAGES["method"].format(method=_METHOD))
     try:
         current, sections = content_digest(raw_doc), section_digests(raw_doc)
     except ValueError:
@@ -94,7 +95,7 @@ def content_outcome(raw_doc: Mapping[str, Any]) -> RuleOutcome:
         return _outcome("integrity.content", "pass", f"content digest matches (sha256 {current[:16]}…)")
     old = recorded.get("sections") if isinstance(recorded.get("sections"), Mapping) else {}
     edited = sorted(k for k, v in sections.items() if old.get(k) != v) + sorted(f"{k} (removed)" for k in old if k not in sections)
-    where = ", ".join(edited) if edited else "the section digests were edited too"
+    where = ", ".join(edited) if edited else "a section whose recorded digest was edited as well"
     return _outcome("integrity.content", "fail", MESSAGES["edited"].format(where=where))
 
 

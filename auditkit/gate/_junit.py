@@ -3,13 +3,17 @@
 The document follows the common Jenkins/Ant ``junit-10.xsd`` structure
 (``testsuites > testsuite > testcase > failure|error|skipped|system-out``).
 It is byte-stable: no timestamps, host names or durations (``time="0"``), and
-test cases appear in policy order with names derived from rule ids.
+test cases appear in policy order with names derived from rule ids. Strings from
+the scorecard (attribute and group names in rule ids and metric paths) lose the
+control characters XML 1.0 cannot hold, and a lone surrogate becomes U+FFFD
+(:mod:`auditkit._unicode`), so any scorecard gives well-formed UTF-8 XML.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from auditkit._unicode import utf8_safe
 from auditkit.gate._checks import fmt
 from auditkit.gate._verdict import RuleOutcome, Verdict
 
@@ -17,8 +21,8 @@ __all__ = ["junit_xml"]
 
 
 def _clean(text: str) -> str:
-    """Drop characters XML 1.0 cannot hold (control characters other than tab/newline)."""
-    return "".join(ch for ch in text if ch in "\t\n" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff"))
+    """Drop characters XML 1.0 cannot hold (control characters other than tab/newline); U+FFFD for lone surrogates."""
+    return "".join(ch for ch in utf8_safe(text) if ch in "\t\n" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff"))
 
 
 def _details(o: RuleOutcome) -> str:
@@ -54,4 +58,4 @@ def junit_xml(verdict: Verdict) -> bytes:
     for outcome in outcomes:
         _testcase(suite, suite_name, outcome)
     ET.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + utf8_safe(ET.tostring(root, encoding="unicode")).encode("utf-8") + b"\n"

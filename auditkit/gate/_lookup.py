@@ -8,7 +8,9 @@ of one map (attributes, groups, pairs). Every concrete path yields a
 * ``metric``: the leaf exists (its value may still be undefined);
 * ``not_run``: a section on the way did not run (``section`` names it, so a
   policy can accept exactly that absence);
-* ``failed``: a section on the way ran and failed (never acceptable);
+* ``failed``: a section on the way ran and failed and the metric is not there
+  (never acceptable; when a failed section still holds the metric, as a canary
+  sweep that found a leak does, the metric is judged);
 * ``missing``: the path does not exist, or a ``*`` branch lacks the metric.
 
 A ``*`` over ``fairness.attributes`` must also cover every attribute the
@@ -69,11 +71,22 @@ def _stopped(node: Any, done: list[str], rest: list[str]) -> Lookup | None:
     return Lookup(".".join(done + rest), node["status"], note=note, section=where)
 
 
-def _expand(doc: Mapping[str, Any], node: Any, parts: list[str], done: list[str], out: list[Lookup]) -> None:
+def _expand(doc: Mapping[str, Any], node: Any, parts: list[str], done: list[str], out: list[Lookup],
+            failed: Lookup | None = None) -> None:
     stopped = _stopped(node, done, parts)
-    if stopped is not None:
+    if stopped is not None and stopped.kind == "not_run":
         out.append(stopped)
         return
+    failed = stopped or failed
+    before = len(out)
+    _descend(doc, node, parts, done, out, failed)
+    if failed is not None:  # under a failed section, anything not found is the failure's doing
+        out[before:] = [Lookup(lk.path, "failed", note=failed.note, section=failed.section) if lk.kind == "missing" else lk
+                        for lk in out[before:]]
+
+
+def _descend(doc: Mapping[str, Any], node: Any, parts: list[str], done: list[str], out: list[Lookup],
+             failed: Lookup | None) -> None:
     path = ".".join(done + parts)
     if not parts:
         leaf = as_metric(node)
@@ -90,11 +103,11 @@ def _expand(doc: Mapping[str, Any], node: Any, parts: list[str], done: list[str]
         if head not in node:
             out.append(Lookup(path, "missing", note=f"key '{head}' not found under '{'.'.join(done) or '<root>'}'"))
             return
-        _expand(doc, node[head], rest, [*done, head], out)
+        _expand(doc, node[head], rest, [*done, head], out, failed)
         return
     keys = sorted(k for k in node if isinstance(k, str))
     for key in keys:
-        _expand(doc, node[key], rest, [*done, key], out)
+        _expand(doc, node[key], rest, [*done, key], out, failed)
     if tuple(done) == _ATTRIBUTES:
         for name in declared_attributes(doc):
             if not _covered(name, set(keys)):

@@ -5,7 +5,9 @@ located in the scorecard file, with the metric path as a logical location.
 Result ``kind`` carries the outcome (``pass``, ``fail``, ``open`` for
 inconclusive, ``notApplicable`` for skipped); ``level`` is ``error`` or
 ``warning`` for failures and ``none`` otherwise, as SARIF §3.27.9 requires.
-The output is deterministic (sorted keys, no timestamps).
+The output is deterministic (sorted keys, no timestamps) and valid UTF-8: JSON
+escapes control characters, and a lone surrogate in a name becomes U+FFFD
+(:mod:`auditkit._unicode`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 from pathlib import PurePath
 from typing import Any
 
+from auditkit._unicode import utf8_safe
 from auditkit.gate._checks import fmt
 from auditkit.gate._verdict import RuleOutcome, Verdict
 
@@ -69,4 +72,4 @@ def sarif_log(verdict: Verdict, *, scorecard_uri: str = "scorecard.json", tool_v
 def sarif_json(verdict: Verdict, *, scorecard_uri: str = "scorecard.json", tool_version: str = "0.1.0") -> str:
     """The SARIF log as deterministic JSON text (sorted keys, trailing newline)."""
     log = sarif_log(verdict, scorecard_uri=scorecard_uri, tool_version=tool_version)
-    return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    return utf8_safe(json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)) + "\n"

@@ -1,8 +1,9 @@
 """Human-readable renderings of a verdict: a terminal table and a Markdown summary.
 
 Strings that come from the scorecard (metric paths hold attribute and group
-names) are made inert: control characters are dropped in the terminal table, and
-Markdown escapes HTML and table syntax so a hostile group name shows as text.
+names) are made inert: control characters, U+2028/U+2029 and bidi overrides show as
+``?``, a lone surrogate as U+FFFD (:mod:`auditkit._unicode`), and Markdown escapes
+HTML and table syntax so a hostile group name shows as text.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 
+from auditkit._unicode import utf8_safe
 from auditkit.gate._checks import fmt
 from auditkit.gate._verdict import RuleOutcome, Verdict
 
@@ -21,7 +23,7 @@ _LABEL = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "inconclusive": "INCON
 
 
 def _plain(text: str) -> str:
-    return _CONTROL.sub("?", text)
+    return _CONTROL.sub("?", utf8_safe(text))
 
 
 def _threshold(o: RuleOutcome) -> str:

@@ -30,6 +30,7 @@ from auditkit._logging import get_logger
 from auditkit.config import RunConfig
 from auditkit.exceptions import AuditkitError, StageError, UserInputError
 from auditkit.pipeline._manifest import hash_output, load_manifest, save_manifest, stage_key
+from auditkit.pipeline._preflight import preflight
 from auditkit.pipeline._stage import Stage, StageContext, StageSkipped
 
 __all__ = ["AUDIT_STAGES", "STAGE_ORDER", "RunSummary", "load_stages", "run_pipeline"]
@@ -181,17 +182,20 @@ def run_pipeline(
     Raises
     ------
     UserInputError
-        A stage met bad input; the message is the stage's own.
+        A check of :func:`~auditkit.pipeline._preflight.preflight` failed (before anything is
+        written), or a stage met bad input; the message is the check's or the stage's own.
     StageError
         A stage failed for another reason; the message names the stage and error type only.
     """
+    pipeline = load_stages(stages)
+    names = [s if isinstance(s, str) else s.name for s in pipeline]
+    preflight(config, stages=[n for n in names if not only or n in only], data=False)
     run_dir = Path(config.output_dir) / config.name
     run_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_json(run_dir / "config.json", config.model_dump(mode="json"))
     manifest = load_manifest(run_dir)
     ctx = StageContext(config=config, run_dir=run_dir, progress=progress, logger=_log)
     summary = RunSummary(run_dir)
-    pipeline = load_stages(stages)
     _forget_other_stages(run_dir, manifest, {s if isinstance(s, str) else s.name for s in pipeline})
     say = echo or (lambda line: None)
     for number, stage in enumerate(pipeline, start=1):

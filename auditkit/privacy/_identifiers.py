@@ -7,10 +7,11 @@ to the privacy stage in memory (never written anywhere), and every file of the
 run folder is searched for them. Matching is by whole words, case-insensitive:
 an identifier's words in order with at most 12 other characters between them
 (catching tokenised and re-punctuated copies), its digits run together (seven
-or more), and its URL-encoded form. Quasi-identifiers such as dates, ages and
-places are left out, since the same words occur in unrelated text, as are
-values under three letters or digits. A hit names the file and ``<ENTITY>#<n>``,
-never the value.
+or more), its URL-encoded form, and each word of four or more letters of a
+person's name on its own (a surname the scrubber missed elsewhere is the usual
+leak). Quasi-identifiers such as dates, ages and places are left out, since the
+same words occur in unrelated text, as are values under three letters or
+digits. A hit names the file and ``<ENTITY>#<n>``, never the value.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = ["NOT_SWEPT", "FoundIdentifiers", "found_identifiers", "identifier_swe
 NOT_SWEPT = frozenset({"AGE", "DATE_TIME", "LOCATION", "NRP", "ORGANIZATION", "POSTAL_CODE", "URL"})
 """Entity types left out of the sweep: their words also occur in text that identifies no one."""
 MIN_CHARS = 3
+MIN_NAME_PART = 4
 MAX_GAP = 12
 _WORD = re.compile(r"[^\W_]+")
 _CHUNK = 8 << 20
@@ -74,14 +76,17 @@ def found_identifiers(pairs: Iterable[tuple[str, str]]) -> FoundIdentifiers:
     return FoundIdentifiers(tuple(seen[k] for k in sorted(seen, key=lambda w: (seen[w][0], w))))
 
 
-def _forms(value: str) -> dict[str, tuple[str, ...]]:
-    forms = {"raw": _words(value)}
+def _forms(entity: str, value: str) -> list[tuple[str, tuple[str, ...]]]:
+    words = _words(value)
+    forms = [("raw", words)]
     digits = re.sub(r"\D", "", value)
-    if len(digits) >= MIN_DIGITS and (digits,) != forms["raw"]:
-        forms["digits"] = (digits,)
+    if len(digits) >= MIN_DIGITS and (digits,) != words:
+        forms.append(("digits", (digits,)))
     url = _words(quote(value, safe=""))
-    if url != forms["raw"]:
-        forms["url"] = url
+    if url != words:
+        forms.append(("url", url))
+    if entity == "PERSON" and len(words) > 1:
+        forms += [("name_part", (w,)) for w in words if len(w) >= MIN_NAME_PART and w.isalpha()]
     return forms
 
 
@@ -90,8 +95,8 @@ class _Matcher:
 
     def __init__(self, found: FoundIdentifiers) -> None:
         self.by_last: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
-        for index, (_entity, value) in enumerate(found.entries):
-            for form, words in _forms(value).items():
+        for index, (entity, value) in enumerate(found.entries):
+            for form, words in _forms(entity, value):
                 self.by_last.setdefault(words[-1], []).append((index, form, words))
         self.width = max((len(w) for items in self.by_last.values() for _, _, w in items), default=1)
 

@@ -16,16 +16,24 @@ from typing import Any
 
 from auditkit._io import atomic_write_json
 
-__all__ = ["PrivacyResult", "artifact_checks", "membership_section", "not_run"]
+__all__ = ["EXPLANATION", "IDENTIFIER_EXPLANATION", "PrivacyResult", "artifact_checks", "membership_section", "not_run"]
 
 SCHEMA = "auditkit-privacy/1"
 _PICKLES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".joblib")
-EXPLANATION = (
-    "Canary sweep: unique fake identifiers were planted in the raw data; a hit means one survived into a "
-    "file of the run (0 hits is the pass condition). Membership inference: ROC AUC 0.5 means an attacker "
+_CHECKS = (
+    " Membership inference: ROC AUC 0.5 means an attacker "
     "cannot tell training examples from unseen ones by their loss (no measurable leakage); the higher, the "
     "more the model memorised. Artifact checks: only safetensors weights, no training_args.bin pickle, "
     "every checkpoint verified against its SHA-256 manifest."
+)
+EXPLANATION = (
+    "Canary sweep: unique fake identifiers were planted in the raw data; a hit means one survived into a "
+    "file of the run (0 hits is the pass condition)." + _CHECKS
+)
+IDENTIFIER_EXPLANATION = (
+    "Canary sweep: the identifiers the scrubber found in the audited data (held in memory, never written) "
+    "were searched for in every file of the run; a hit means one survived into a file (0 hits is the pass "
+    "condition)." + _CHECKS
 )
 
 
@@ -61,8 +69,12 @@ def artifact_checks(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
             pickles.append(path.relative_to(root).as_posix())
     unverified = [f"{c.path.name}: {c.problem}" for c in checks if not c.ok]
     ok = not pickles and not training_args and not unverified
+    problems = [f"{len(pickles)} pickle file(s)"] if pickles else []
+    problems += ["training_args.bin present"] if training_args else []
+    problems += [f"{len(unverified)} unverified checkpoint(s)"] if unverified else []
     return {
         "status": "ok" if ok else "failed",
+        **({"reason": "unsafe artifacts: " + ", ".join(problems)} if problems else {}),
         "pickle_files": pickles,
         "training_args_bin": training_args,
         "checkpoints": {"verified": len(verified), "total": len(checks)},
@@ -128,9 +140,12 @@ class PrivacyResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form written to ``privacy.json`` (aggregates, file names and labels only)."""
+        failed = [name for name, p in (("canary sweep", self.canary_sweep), ("membership", self.membership),
+                                        ("artifacts", self.artifacts)) if p.get("status") == "failed"]
         return {
             "schema": SCHEMA,
             "status": self.status,
+            **({"reason": "failed: " + ", ".join(failed)} if failed else {}),
             "scrub": self.scrub,
             "canary_sweep": self.canary_sweep,
             "membership": self.membership,

@@ -92,6 +92,10 @@ class SweepResult:
         data["n_hits"] = len(self.hits)
         data["files_with_hits"] = sorted({h.file for h in self.hits})
         data["status"] = "ok" if self.clean else "failed"
+        if not self.clean:
+            found = f"{len(self.hits)} canary hit(s) in {len(data['files_with_hits'])} file(s)" if self.hits else ""
+            unread = f"{len(self.skipped)} file(s) could not be read" if self.skipped else ""
+            data["reason"] = "; ".join(p for p in (found, unread) if p)
         return data
 
 

@@ -91,10 +91,12 @@ def model_card_front_matter(doc: Mapping[str, Any]) -> str:
     return f"---\n{body}---\n"
 
 
-def render_model_card(doc: Mapping[str, Any], *, template_dir: Path | None = None) -> str:
+def render_model_card(
+    doc: Mapping[str, Any], *, template_dir: Path | None = None, signature: Mapping[str, Any] | None = None
+) -> str:
     """Render ``model_card.md`` (front matter + escaped body) from a validated scorecard."""
     env = markdown_environment(md_escape, template_dir)
-    context = build_view(doc)
+    context = build_view(doc, signature)
     context["co2"] = _co2(doc)
     context["not_covered"] = (doc.get("compliance") or {}).get("not_covered", [])
     body = render_template(env, "model_card.md.j2", context)

@@ -19,7 +19,7 @@ from auditkit._logging import get_logger
 from auditkit.report._markdown import render_model_card
 from auditkit.report._templates import html_environment, render_template
 from auditkit.report._view import build_view
-from auditkit.scorecard import parse_scorecard, read_scorecard
+from auditkit.scorecard import parse_scorecard, read_scorecard, signature_info
 
 __all__ = ["ReportPaths", "render_html", "render_report"]
 
@@ -38,7 +38,12 @@ class ReportPaths:
     model_card: Path
 
 
-def render_html(doc: Mapping[str, Any], *, template_dir: str | os.PathLike[str] | None = None) -> str:
+def render_html(
+    doc: Mapping[str, Any],
+    *,
+    template_dir: str | os.PathLike[str] | None = None,
+    signature: Mapping[str, Any] | None = None,
+) -> str:
     """Render the self-contained HTML scorecard for a scorecard document.
 
     Parameters
@@ -47,6 +52,8 @@ def render_html(doc: Mapping[str, Any], *, template_dir: str | os.PathLike[str] 
         A scorecard document; it is validated first.
     template_dir:
         Optional folder whose templates override the shipped ones (sandboxed).
+    signature:
+        What the signature envelope beside the scorecard claims (:func:`auditkit.scorecard.signature_info`).
 
     Raises
     ------
@@ -57,7 +64,7 @@ def render_html(doc: Mapping[str, Any], *, template_dir: str | os.PathLike[str] 
     """
     normalised = parse_scorecard(doc).to_document()
     env = html_environment(Path(template_dir) if template_dir is not None else None)
-    return render_template(env, "scorecard.html.j2", build_view(normalised))
+    return render_template(env, "scorecard.html.j2", build_view(normalised, signature))
 
 
 def _scorecard_path(source: str | os.PathLike[str]) -> Path:
@@ -95,10 +102,12 @@ def render_report(
         When a template is missing, invalid or refused by the sandbox.
     """
     scorecard = _scorecard_path(source)
-    doc = read_scorecard(scorecard)[1].to_document()
+    raw, card_model = read_scorecard(scorecard)
+    doc = card_model.to_document()
+    signature = signature_info(scorecard, raw)
     user_dir = Path(template_dir) if template_dir is not None else None
-    html = render_html(doc, template_dir=user_dir)
-    card = render_model_card(doc, template_dir=user_dir)
+    html = render_html(doc, template_dir=user_dir, signature=signature)
+    card = render_model_card(doc, template_dir=user_dir, signature=signature)
     target = Path(out_dir) if out_dir is not None else scorecard.parent
     paths = ReportPaths(scorecard, atomic_write_text(target / HTML_NAME, html), atomic_write_text(target / CARD_NAME, card))
     _LOG.info("report rendered: html %d bytes, model card %d bytes", len(html.encode()), len(card.encode()))

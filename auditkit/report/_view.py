@@ -34,8 +34,11 @@ _GROUP_METRICS = ("tpr", "true_positive_rate", "selection_rate", "fpr", "false_p
 def _metric_rows(section: Any, *, prefix: str = "") -> list[dict[str, Any]]:
     rows = []
     for path, metric in iter_metrics(section, prefix=prefix):
+        note = metric.reason or ""
+        if metric.mdg is not None:
+            note = (note + "; " if note else "") + f"smallest gap this test set detects at 80% power: {metric.mdg:.3g}"
         rows.append({"path": path, "value": _num(metric.value), "ci_low": _num(metric.ci_low),
-                     "ci_high": _num(metric.ci_high), "reason": metric.reason or ""})
+                     "ci_high": _num(metric.ci_high), "reason": note})
         if len(rows) >= MAX_ROWS:
             break
     return rows
@@ -226,8 +229,20 @@ def _compute_view(section: Mapping[str, Any]) -> dict[str, Any]:
     return {"rows": rows, "totals": totals}
 
 
-def build_view(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn a validated scorecard document into the template context."""
+def signature_text(signature: Mapping[str, Any] | None) -> str:
+    """One line on whether the scorecard is signed, and by which key (from :func:`auditkit.scorecard.signature_info`)."""
+    if not signature:
+        return "Unsigned: no signature envelope (scorecard.intoto.jsonl) beside this scorecard."
+    key = signature.get("key_id")
+    if key is None:
+        return "A signature envelope is present but cannot be read; treat this scorecard as unsigned."
+    if signature.get("matches") is not True:
+        return f"Signed by key {key}, but the signed content does not match this scorecard: it was changed after signing."
+    return f"Signed by key {key} (in-toto statement in a DSSE envelope); verify with: auditkit gate --verify-key KEY."
+
+
+def build_view(doc: Mapping[str, Any], signature: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Turn a validated scorecard document (and what its signature envelope claims) into the template context."""
     sections = {name: doc.get(name, {}) for name in SECTION_ORDER}
     ok = {name: isinstance(s, Mapping) and s.get("status") == "ok" for name, s in sections.items()}
     verdict, verdict_reason = overall_verdict(doc)
@@ -254,4 +269,5 @@ def build_view(doc: Mapping[str, Any]) -> dict[str, Any]:
         "environment": _facts(sections["environment"]) if ok["environment"] else [],
         "config_facts": _facts(sections["config"].get("values"), depth=3) if ok["config"] else [],
         "compliance": doc.get("compliance", {}),
+        "signature": signature_text(signature),
     }

@@ -122,10 +122,15 @@ class GroupMetrics(MetricSet):
 
 
 class AttributeFairness(MetricSet):
-    """Per-group metrics and the gaps between groups for one attribute (or intersection)."""
+    """Per-group metrics and the gaps between groups for one attribute (or intersection).
+
+    ``absent`` names groups the run was asked about that no example belongs to (the
+    identity terms no text mentions): reported, never assessed, never in a gap.
+    """
 
     columns: list[str] = Field(default_factory=list)
     groups: dict[str, GroupMetrics] = Field(default_factory=dict)
+    absent: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     equal_opportunity_difference: Metric | None = None
     equalized_odds_difference: Metric | None = None

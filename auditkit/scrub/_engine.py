@@ -12,7 +12,7 @@ or overruns is returned as a failure (the caller quarantines it).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,30 +22,19 @@ from auditkit._offline import force_offline, offline_tldextract
 from auditkit.config import ScrubConfig
 from auditkit.exceptions import ConfigError
 from auditkit.scrub._context import WindowContextEnhancer
-from auditkit.scrub._normalize import blank_placeholders, deshout, ner_view, normalize
-from auditkit.scrub._postprocess import COMMON_WORDS, expand_names, is_date_like, name_mentions
-from auditkit.scrub._recognizers import default_recognizers
+from auditkit.scrub._languages import load_language
+from auditkit.scrub._normalize import CasedView, deshout, ner_view, normalize, open_tags, truecase
+from auditkit.scrub._postprocess import NameRules
+from auditkit.scrub._recognizers import MONO_SPANS, default_recognizers
 
 __all__ = ["DEFAULT_ENTITIES", "Detection", "DetectionEngine", "RowFailure"]
 
 _log = get_logger(__name__)
 
-DEFAULT_ENTITIES: tuple[str, ...] = (
-    "AGE", "CREDIT_CARD", "DATE_TIME", "EMAIL_ADDRESS", "IBAN_CODE", "ID_NUMBER", "IP_ADDRESS", "LOCATION",
-    "MEDICAL_LICENSE", "MRN", "PERSON", "PHONE_NUMBER", "POSTAL_CODE", "STREET_ADDRESS",
-    "UK_NHS", "URL", "US_ITIN", "US_SSN",
-)
-# Presidio recognisers auditkit replaces with faster ones of its own (phonenumbers
-# matching, a 1,500-TLD URL regex and a 20-pattern date set dominate the run time).
-_REPLACED = ("PhoneRecognizer", "UrlRecognizer", "DateRecognizer")
-_NER_MAP = {
-    "PER": "PERSON", "PERSON": "PERSON", "NORP": "NRP", "FAC": "LOCATION", "LOC": "LOCATION",
-    "GPE": "LOCATION", "ORG": "ORGANIZATION", "DATE": "DATE_TIME", "TIME": "DATE_TIME",
-}
-_NER_IGNORE = (
-    "ORGANIZATION", "NRP", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY", "ORDINAL",
-    "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART",
-)
+DEFAULT_ENTITIES: tuple[str, ...] = load_language("en").entities
+"""The entity types scrubbed by default in English (each language file lists its own)."""
+
+
 @dataclass(frozen=True)
 class Detection:
     """One detected identifier: entity type, span in the original text, score."""
@@ -153,6 +142,9 @@ class DetectionEngine:
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
         self.config = config
+        self.pack = load_language(config.language)
+        self.names = NameRules(self.pack)
+        self.lower_words = self.pack.lower_words
         self.nlp = _load_nlp(config.spacy_model)
         if self.nlp.lang != config.language:
             raise ConfigError(
@@ -160,7 +152,7 @@ class DetectionEngine:
                 f"{self.nlp.lang!r}; expected the model's language; set scrub.language or choose a model for it"
             )
         ner_conf = NerModelConfiguration(
-            model_to_presidio_entity_mapping=dict(_NER_MAP), labels_to_ignore=list(_NER_IGNORE)
+            model_to_presidio_entity_mapping=dict(self.pack.ner_labels), labels_to_ignore=list(self.pack.ner_ignore)
         )
         nlp_engine = SpacyNlpEngine(
             models=[{"lang_code": config.language, "model_name": config.spacy_model}],
@@ -170,14 +162,17 @@ class DetectionEngine:
         self._nlp_engine = nlp_engine
         registry = RecognizerRegistry(supported_languages=[config.language])
         registry.load_predefined_recognizers(nlp_engine=nlp_engine, languages=[config.language])
-        for name in _REPLACED:
+        for name in self.pack.presidio_remove:
             registry.remove_recognizer(name)
-        for recognizer in default_recognizers():
+        for recognizer in default_recognizers(config.language):
             registry.add_recognizer(recognizer)
-        entities = list(config.entities or DEFAULT_ENTITIES)
+        entities = list(config.entities or self.pack.entities)
         for entity, words in sorted(config.deny_list.items()):
             registry.add_recognizer(
-                PatternRecognizer(supported_entity=entity, deny_list=list(words), name=f"deny_{entity.lower()}")
+                PatternRecognizer(
+                    supported_entity=entity, deny_list=list(words), name=f"deny_{entity.lower()}",
+                    supported_language=config.language,
+                )
             )
             entities.append(entity)
         for recognizer in extra_recognizers:
@@ -208,29 +203,35 @@ class DetectionEngine:
                 f"{len(supported)} supported ones (e.g. PERSON, PHONE_NUMBER); remove them or add a deny_list"
             )
 
-    def detect_many(self, texts: Sequence[str]) -> list[list[Detection] | RowFailure]:
+    def detect_many(
+        self, texts: Sequence[str], *, exempt: Container[str] = frozenset()
+    ) -> list[list[Detection] | RowFailure]:
         """Analyse ``texts``; each row gives its detections or a :class:`RowFailure`.
 
         Parameters
         ----------
         texts:
             Texts to analyse (already validated as ``str``).
+        exempt:
+            The exact tags auditkit wrote in this run (``Operator.registry``): they
+            are not analysed. Anything else in angle brackets is.
 
         Returns
         -------
         list
             One entry per text, in order.
         """
-        norms = [normalize(blank_placeholders(text)) for text in texts]
-        plan = [_chunks(norm.text, self.config.chunk_chars, self.config.chunk_overlap) for norm in norms]
-        flat = [deshout(ner_view(chunk, COMMON_WORDS)) for chunks in plan for _, chunk in chunks]
+        norms = [normalize(open_tags(text, exempt)) for text in texts]
+        views = [truecase(norm.text, self.lower_words) for norm in norms]
+        plan = [_chunks(view.text, self.config.chunk_chars, self.config.chunk_overlap) for view in views]
+        flat = [deshout(ner_view(chunk, self.pack.ner_common)) for chunks in plan for _, chunk in chunks]
         docs = self._docs(flat)
         out: list[list[Detection] | RowFailure] = []
         cursor = 0
-        for norm, chunks in zip(norms, plan, strict=True):
+        for norm, view, chunks in zip(norms, views, plan, strict=True):
             row_docs = docs[cursor : cursor + len(chunks)]
             cursor += len(chunks)
-            out.append(self._detect_row(norm, chunks, row_docs))
+            out.append(self._detect_row(norm, view, chunks, row_docs))
         return out
 
     def _docs(self, texts: list[str]) -> list[Any]:
@@ -246,7 +247,9 @@ class DetectionEngine:
                 docs.append(RowFailure(f"NER failed ({type(exc).__name__})"))
         return docs
 
-    def _detect_row(self, norm: Any, chunks: list[tuple[int, str]], docs: list[Any]) -> list[Detection] | RowFailure:
+    def _detect_row(
+        self, norm: Any, view: CasedView, chunks: list[tuple[int, str]], docs: list[Any]
+    ) -> list[Detection] | RowFailure:
         for doc in docs:
             if isinstance(doc, RowFailure):
                 return doc
@@ -254,8 +257,9 @@ class DetectionEngine:
         self.deadline.start()
         try:
             for (offset, chunk), doc in zip(chunks, docs, strict=True):
-                found.extend(self._analyze_chunk(chunk, offset, doc))
-            found = self._refine_names(norm.text, found)
+                mono = [(max(a, offset) - offset, min(b, offset + len(chunk)) - offset) for a, b in view.mono if a < offset + len(chunk) and b > offset]
+                found.extend(self._analyze_chunk(chunk, offset, doc, mono))
+            found = self._refine_names(view.text, found)
         except _RowTimeout:
             return RowFailure(f"analysis exceeded the time budget (scrub.row_timeout_s={self.config.row_timeout_s})")
         except Exception as exc:  # noqa: BLE001 - fail closed, reason without data
@@ -279,8 +283,9 @@ class DetectionEngine:
             language=self.config.language, scores=scores,
         )
 
-    def _analyze_chunk(self, chunk: str, offset: int, doc: Any) -> list[Detection]:
+    def _analyze_chunk(self, chunk: str, offset: int, doc: Any, mono: list[tuple[int, int]]) -> list[Detection]:
         artifacts = self._artifacts(doc)
+        setattr(artifacts, MONO_SPANS, mono)
         results = self.analyzer.analyze(
             chunk,
             language=self.config.language,
@@ -291,7 +296,7 @@ class DetectionEngine:
         )
         out = []
         for res in results:
-            if res.entity_type == "DATE_TIME" and not is_date_like(chunk[res.start : res.end]):
+            if res.entity_type == "DATE_TIME" and not self.names.is_date_like(chunk[res.start : res.end]):
                 continue
             out.append(Detection(res.entity_type, res.start + offset, res.end + offset, float(res.score)))
         return out
@@ -302,7 +307,7 @@ class DetectionEngine:
         emails = [(d.start, d.end) for d in found if d.entity == "EMAIL_ADDRESS"]
         if not persons and not emails:
             return found
-        widened = expand_names(text, [(d.start, d.end) for d in persons])
-        mentions = name_mentions(text, widened, emails)
+        widened = self.names.expand(text, [(d.start, d.end) for d in persons])
+        mentions = self.names.mentions(text, widened, emails)
         others = [d for d in found if d.entity != "PERSON"]
         return others + [Detection("PERSON", start, end, 0.6) for start, end in widened + mentions]

@@ -5,15 +5,23 @@ homoglyphs and full-width forms are mapped to ASCII, and ALL-CAPS words are
 title-cased for the NER model only. Every character of the cleaned copy keeps the
 index of the original character it came from, so spans found on the copy map
 back onto the original text exactly.
+
+Two more same-length views: :func:`open_tags` blanks the exact tags auditkit
+itself wrote in this run (a registry of them) and opens every other
+``<...>`` so an identifier written as ``<PHONE_4155550199>`` is read like any
+other; :func:`truecase` rewrites lines written in one case (lower-case chat,
+ALL-CAPS forms) the way they would be written normally, using the language's
+list of words usually written in lower case.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass
 
-__all__ = ["NormalizedText", "deshout", "ner_view", "normalize"]
+__all__ = ["CasedView", "NormalizedText", "deshout", "ner_view", "normalize", "open_tags", "truecase"]
 
 _HOMOGLYPHS = {
     "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
@@ -25,7 +33,7 @@ _HOMOGLYPHS = {
     "＠": "@", "․": ".", "‧": ".", "﹒": ".", "．": ".", "‐": "-", "‑": "-", "‒": "-",
     "–": "-", "—": "-", "−": "-", "\u00a0": " ", "\u2007": " ", "\u202f": " ",
 }
-_TAG = re.compile(r"<[A-Z][A-Z_]*(?:[_#][0-9a-f]{6,64})?>")
+_BRACKETED = re.compile(r"<[^<>\s]{1,200}>")
 _SHOUT = re.compile(r"\b[A-Z][A-Z'’-]{2,}[A-Z]\b")
 
 
@@ -94,22 +102,84 @@ def normalize(text: str) -> NormalizedText:
     return NormalizedText("".join(pieces), tuple(origin))
 
 
-def blank_placeholders(text: str) -> str:
-    """Replace auditkit's own ``<ENTITY>`` / ``<ENTITY_hash>`` tags by spaces of the same length.
+def open_tags(text: str, exempt: Container[str]) -> str:
+    """Blank the tags in ``exempt`` and open every other angle-bracketed token (same length).
 
-    Already-scrubbed text (the residual pass, a second scrub) carries these tags;
+    ``exempt`` holds the exact strings auditkit wrote in this run (``<PERSON>``,
+    ``<PHONE_NUMBER_3f9a0c21d4>``): already-scrubbed text carries them, and
     neither NER nor the cue-word recognisers may read ``Ms <PERSON>`` as a name
-    again. Blanking only the tags auditkit writes cannot hide a surviving identifier.
+    again. Anything else in brackets is analysed like other text: its brackets
+    become spaces, and so do ``_``/``#`` separators (unless it holds an ``@``), so
+    ``<SSN_578233778>`` reads as ``SSN 578233778``.
     """
-    return _TAG.sub(lambda match: " " * len(match.group(0)), text)
+    if "<" not in text:
+        return text
+
+    def repl(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if tag in exempt:
+            return " " * len(tag)
+        body = tag[1:-1] if "@" in tag else tag[1:-1].replace("_", " ").replace("#", " ")
+        return " " + body + " "
+
+    return _BRACKETED.sub(repl, text)
 
 
 def deshout(text: str) -> str:
-    """Prepare text for NER (same length): blank auditkit's own tags, title-case ALL-CAPS words.
+    """Prepare text for NER (same length): title-case ALL-CAPS words.
 
     A small NER model misses ``JOHN SMITH`` but finds ``John Smith``.
     """
-    return _SHOUT.sub(lambda match: match.group(0).capitalize(), blank_placeholders(text))
+    return _SHOUT.sub(lambda match: match.group(0).capitalize(), text)
+
+
+@dataclass(frozen=True)
+class CasedView:
+    """A text with its one-case lines truecased (same length) and where those lines are."""
+
+    text: str
+    mono: tuple[tuple[int, int], ...]
+
+
+_LINE = re.compile(r"[^\n]+")
+_RUN = re.compile(r"[^\W\d_]+(?:['’](?:t|s|re|ve|ll|d|m)\b)?")
+
+
+def _case_word(word: str, lower_words: Container[str]) -> str:
+    low = word.lower()
+    if len(low) != len(word):
+        return word
+    if low in lower_words or "'" in low or "’" in low:
+        return low
+    head = low[0].upper()
+    return head + low[1:] if len(head) == 1 else low
+
+
+def truecase(text: str, lower_words: Container[str]) -> CasedView:
+    """Rewrite each line written in one case as it would normally be written (same length).
+
+    A word of such a line stays lower-case when ``lower_words`` holds it (or it
+    carries a contraction such as ``don't``), and is capitalised otherwise: names,
+    places and unknown words, which is what the NER model and the cue-word
+    recognisers key on. Lines in mixed case are left alone.
+    """
+    if not lower_words:
+        return CasedView(text, ())
+    pieces: list[str] = []
+    mono: list[tuple[int, int]] = []
+    cursor = 0
+    for match in _LINE.finditer(text):
+        line = match.group(0)
+        if not (line.islower() or line.isupper()) or sum(c.isalpha() for c in line) < 2:
+            continue
+        pieces.append(text[cursor : match.start()])
+        pieces.append(_RUN.sub(lambda m: _case_word(m.group(0), lower_words), line))
+        cursor = match.end()
+        mono.append(match.span())
+    if not mono:
+        return CasedView(text, ())
+    pieces.append(text[cursor:])
+    return CasedView("".join(pieces), tuple(mono))
 
 
 _SENTENCE = re.compile(r"[^.!?;\n]*(?:[.!?;\n]+|$)")

@@ -7,6 +7,11 @@ canonical value (case, spacing and punctuation ignored), so the same person or
 phone number gets the same surrogate across the corpus. Keyed operators read a
 secret of at least 16 bytes from an environment variable; the secret is never
 written, logged or returned.
+
+Every tag an operator writes is recorded in its :class:`TagRegistry`: only those
+exact strings are exempt when text is analysed again (the residual pass, a second
+scrub); a tag-shaped string auditkit did not write, such as
+``<PHONE_4155550199>``, is analysed like any other text.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Literal
 
 from auditkit.exceptions import ConfigError
 
-__all__ = ["Operator", "OperatorName", "Span", "apply_operator", "load_key", "merge_spans"]
+__all__ = ["Operator", "OperatorName", "Span", "TagRegistry", "apply_operator", "load_key", "merge_spans"]
 
 OperatorName = Literal["replace", "redact", "mask", "hash", "pseudonymize"]
 MIN_KEY_BYTES = 16
@@ -75,8 +80,35 @@ def merge_spans(spans: Sequence[Span]) -> list[Span]:
     return merged
 
 
+class TagRegistry:
+    """The exact tags an operator wrote in this run (membership test for re-analysis).
+
+    Holds at most ``capacity`` tags; past that the oldest are forgotten (a
+    forgotten tag is then analysed like text: a possible false alarm in the
+    residual pass, never a leak), so memory stays bounded on any corpus.
+    """
+
+    def __init__(self, capacity: int = 500_000) -> None:
+        self.capacity = capacity
+        self._tags: dict[str, None] = {}
+
+    def add(self, tag: str) -> None:
+        """Record ``tag`` (most recent last)."""
+        if tag in self._tags:
+            return
+        if len(self._tags) >= self.capacity:
+            del self._tags[next(iter(self._tags))]
+        self._tags[tag] = None
+
+    def __contains__(self, tag: object) -> bool:
+        return tag in self._tags
+
+    def __len__(self) -> int:
+        return len(self._tags)
+
+
 class Operator:
-    """Renders the replacement for one span.
+    """Renders the replacement for one span and records every tag it writes.
 
     Parameters
     ----------
@@ -99,18 +131,24 @@ class Operator:
             )
         self.name = name
         self._key = key
+        self.registry = TagRegistry()
 
     def __repr__(self) -> str:
         return f"Operator({self.name!r})"
 
     def render(self, entity: str, value: str) -> str:
         """Return the replacement text for ``value`` detected as ``entity``."""
-        if self.name == "replace":
-            return f"<{entity}>"
         if self.name == "redact":
             return ""
         if self.name == "mask":
             return "".join(ch if ch.isspace() else "*" for ch in value)
+        tag = self._tag(entity, value)
+        self.registry.add(tag)
+        return tag
+
+    def _tag(self, entity: str, value: str) -> str:
+        if self.name == "replace":
+            return f"<{entity}>"
         secret = self._key or b""
         if self.name == "hash":
             digest = hmac.new(secret, value.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -4,8 +4,9 @@ For every entity type the scrubber is configured to find, the probe draws
 ``per_type`` fake identifiers (:mod:`auditkit.scrub._probe_values`) and plants
 them in a seeded sample of the user's real texts at the places identifiers
 naturally sit: in a header line above the text, in running text (the phrase
-replaces a word) and in a signature line below it. Each probe text carries up to
-three identifiers of different types, one per position. The same scrubber
+replaces a word) and in a signature line below it. Each probe text is a stretch of
+about 400 characters of a host text carrying five identifiers (a header, three in
+the text, a signature), usually of five different types. The same scrubber
 analyses the probe texts; an identifier is *caught* when every letter and digit of
 it lies inside a detected span (of any type: any replacement removes it), and
 *survives* otherwise, even in part. Recall per type is caught / planted with an
@@ -18,7 +19,9 @@ their identifiers live in memory only: nothing of them is logged or written.
 
 Size: the default of 400 per type gives a 95% interval half-width of at most 2.3
 points when observed recall is 0.95 or more (0.5 at 1.0, 1.8 at 0.97, 3.1 at 0.90);
-the worst case (recall 0.5) would need about 1,070 per type.
+the worst case (recall 0.5) would need about 1,070 per type. With the 18 default
+entity types that is 7,200 identifiers in 1,440 probe texts, about 11 s on a
+2-core machine (the bundled demo's 800 notes take about 4 s to scrub).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
     from auditkit.scrub._summary import ScrubSummary
 
 __all__ = [
-    "POSITIONS", "PROBE_LABEL", "RecallProbe", "add_recall_probe", "clopper_pearson", "probe_texts_needed",
+    "POSITIONS", "PROBE_LABEL", "RecallProbe", "Reservoir", "add_recall_probe", "clopper_pearson", "probe_texts_needed",
     "recall_probe", "sample_hosts",
 ]
 
@@ -117,22 +120,37 @@ def _window(text: str, size: int, rng: random.Random) -> str:
     return text[start : space if space > start else end]
 
 
+class Reservoir:
+    """A uniform sample of at most ``size`` non-empty texts from a stream of any length (one pass, bounded memory).
+
+    Each kept text is cut to a random window of ``4 * window`` characters.
+    """
+
+    def __init__(self, size: int, *, seed: int, window: int = 400) -> None:
+        self.size, self.window = size, window
+        self.items: list[str] = []
+        self._seen = 0
+        self._rng = random.Random(seed)
+
+    def add(self, value: Any) -> None:
+        """Offer one cell value (non-text and blank values are skipped)."""
+        if self.size <= 0 or not isinstance(value, str) or not value.strip():
+            return
+        self._seen += 1
+        if len(self.items) < self.size:
+            self.items.append(_window(value, 4 * self.window, self._rng))
+            return
+        slot = self._rng.randrange(self._seen)
+        if slot < self.size:
+            self.items[slot] = _window(value, 4 * self.window, self._rng)
+
+
 def sample_hosts(texts: Iterable[Any], k: int, *, seed: int, window: int = 400) -> list[str]:
-    """Reservoir-sample ``k`` non-empty texts (one pass, bounded memory), each cut to a window of ``4 * window``."""
-    rng = random.Random(seed)
-    sample: list[str] = []
-    seen = 0
+    """Reservoir-sample ``k`` non-empty texts from ``texts`` (see :class:`Reservoir`)."""
+    reservoir = Reservoir(k, seed=seed, window=window)
     for value in texts:
-        if not isinstance(value, str) or not value.strip():
-            continue
-        seen += 1
-        if len(sample) < k:
-            sample.append(_window(value, 4 * window, rng))
-        else:
-            slot = rng.randrange(seen)
-            if slot < k:
-                sample[slot] = _window(value, 4 * window, rng)
-    return sample
+        reservoir.add(value)
+    return reservoir.items
 
 
 def _plan(entities: Sequence[str], per_type: int, rng: random.Random) -> list[list[str]]:

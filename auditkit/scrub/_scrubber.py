@@ -79,7 +79,7 @@ def _coerce(value: Any) -> tuple[str | None, str | None]:
 def _process(engine: DetectionEngine, operator: Operator, cells: list[tuple[str, str, Any]]) -> list[CellResult]:
     coerced = [_coerce(value) for _, _, value in cells]
     todo = [i for i, (text, fail) in enumerate(coerced) if text and fail is None]
-    found = engine.detect_many([coerced[i][0] or "" for i in todo])
+    found = engine.detect_many([coerced[i][0] or "" for i in todo], exempt=operator.registry)
     outputs: dict[int, tuple[str | None, dict[str, int], str | None]] = {}
     spans: dict[int, tuple[tuple[str, str], ...]] = {}
     for index, detections in zip(todo, found, strict=True):
@@ -90,7 +90,7 @@ def _process(engine: DetectionEngine, operator: Operator, cells: list[tuple[str,
         merged = merge_spans([Span(d.entity, d.start, d.end, d.score) for d in detections])
         outputs[index] = (apply_operator(text, merged, operator), dict(Counter(s.entity for s in merged)), None)
         spans[index] = tuple((s.entity, text[s.start : s.end]) for s in merged)
-    residual = _residual(engine, outputs, [f"{row_id}\x00{column}" for row_id, column, _ in cells])
+    residual = _residual(engine, operator, outputs, [f"{row_id}\x00{column}" for row_id, column, _ in cells])
     results = []
     for i, (row_id, column, _) in enumerate(cells):
         text, fail = coerced[i]
@@ -111,12 +111,15 @@ def _sampled(row_id: str, fraction: float) -> bool:
 
 
 def _residual(
-    engine: DetectionEngine, outputs: dict[int, tuple[str | None, dict[str, int], str | None]], ids: list[str]
+    engine: DetectionEngine,
+    operator: Operator,
+    outputs: dict[int, tuple[str | None, dict[str, int], str | None]],
+    ids: list[str],
 ) -> dict[int, int]:
     if not engine.config.residual_check:
         return {}
     keys = [i for i, (out, _, _) in outputs.items() if out and _sampled(ids[i], engine.config.residual_sample)]
-    found = engine.detect_many([outputs[i][0] or "" for i in keys])
+    found = engine.detect_many([outputs[i][0] or "" for i in keys], exempt=operator.registry)
     return {i: (len(d) if not isinstance(d, RowFailure) else 1) for i, d in zip(keys, found, strict=True)}
 
 

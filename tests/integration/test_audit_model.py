@@ -75,7 +75,7 @@ def test_audit_runs_every_audit_stage_and_gates(audited: AuditResult) -> None:
 def test_scorecard_binds_the_audited_weights(audited: AuditResult, tiny_model_dir: Path) -> None:
     weights = audited.scorecard["identity"]["model"]["weights"]
     assert weights["model.safetensors"] == sha256_file(tiny_model_dir / "model.safetensors")
-    assert audited.scorecard["fairness"]["gender"]["groups"]["female"]["n"] == 12
+    assert audited.scorecard["fairness"]["attributes"]["gender"]["groups"]["female"]["n"] == 12
 
 
 def test_audit_records_that_training_happened_elsewhere(audited: AuditResult) -> None:
@@ -92,10 +92,11 @@ def test_labels_unknown_to_the_model_are_refused(tiny_model_dir: Path, tmp_path:
 
 
 def test_numeric_class_ids_map_to_model_label_names(tiny_model_dir: Path, tmp_path: Path) -> None:
-    from auditkit._audit_model import _align_labels
     import pandas as pd
 
-    frame = _align_labels(pd.DataFrame({"label": ["0", "1", "1"]}), ["routine", "urgent"], "triage")
+    from auditkit.pipeline._stages.prepare_audit import align_labels
+
+    frame = align_labels(pd.DataFrame({"label": ["0", "1", "1"]}), ["routine", "urgent"], "triage")
     assert frame["label"].tolist() == ["routine", "urgent", "urgent"]
 
 

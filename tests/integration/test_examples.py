@@ -57,7 +57,7 @@ def test_train_with_audit_example_writes_a_scorecard_the_gate_reads(tiny_model_d
     policy.write_text("rules:\n  - {id: eo, metric: 'fairness.attributes.*.equal_opportunity_difference', op: '<=', threshold: 1.0}\n")
     bound = _gate(str(card), "--policy", str(policy), "--model-dir", str(out / "model"))
     assert bound.returncode == 0, bound.stdout + bound.stderr
-    assert "model_identity" in bound.stdout
+    assert "integrity.model" in bound.stdout
     assert _gate(str(card), "--policy", "default").returncode in (0, 1, 4)
     assert not list((out / "model").glob("*.bin"))
 

@@ -2,10 +2,12 @@
 
 Reads ``predictions.parquet`` (the shipped model) and, when present,
 ``baseline_predictions.parquet`` (the unmitigated model); assesses every
-sensitive attribute (plus their intersection, plus an ``identity`` attribute
-derived from ``fairness.identity_terms`` when configured); runs the term-swap
-test with ``model/`` (and ``baseline_model/``) on the test texts; writes
-``fairness.json`` in the scorecard convention.
+sensitive attribute (plus their intersection) as exclusive groups; with
+``fairness.identity_terms`` (``builtin``, a lexicon file or ``{term: [forms]}``)
+adds the non-exclusive identity-term audit as the ``identity`` attribute and, per
+sensitive column, ``<column>×identity``; runs the bounded term-swap test with
+``model/`` (and ``baseline_model/``) on the test texts; writes ``fairness.json``
+in the scorecard convention.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 import numpy as np
 
 from auditkit._io import atomic_write_json
-from auditkit.evaluate._fairness import assess
-from auditkit.evaluate._identity_groups import identity_groups
+from auditkit.evaluate._fairness import INTERSECTION_SEP, assess
+from auditkit.evaluate._identity_terms import assess_identity_terms
+from auditkit.evaluate._lexicon import load_lexicon, term_membership
 from auditkit.evaluate._predict import Predictions
 from auditkit.evaluate._term_swap import DEFAULT_PAIRS, term_swap
 from auditkit.exceptions import StageError
@@ -36,28 +39,51 @@ def _positive_label(preds: Predictions) -> str | None:
     return preds.labels[-1] if len(preds.labels) == 2 else None
 
 
-def _features(preds: Predictions, texts_by_id: dict[str, str], ctx: StageContext) -> dict[str, np.ndarray]:
-    features = {attr: np.asarray(values).astype(str) for attr, values in preds.groups.items()}
-    terms = ctx.config.fairness.identity_terms
-    if terms:
-        texts = [texts_by_id.get(str(i)) for i in preds.ids]
-        if any(t is None for t in texts):
-            raise StageError("predictions hold ids missing from data/test.jsonl; rerun the evaluate stage")
-        features[IDENTITY_ATTRIBUTE] = identity_groups([str(t) for t in texts], terms)
-    if not features:
-        raise StageError("no sensitive attribute to assess; set data.sensitive or fairness.identity_terms")
-    return features
-
-
 def _assess(preds: Predictions, texts_by_id: dict[str, str], ctx: StageContext) -> dict[str, Any]:
     cfg = ctx.config.fairness
-    result = assess(
-        preds.y_true, preds.y_pred, preds.scores,
-        sensitive_features=_features(preds, texts_by_id, ctx), labels=preds.labels,
-        positive_label=_positive_label(preds), min_group_size=cfg.min_group_size,
-        n_boot=cfg.bootstrap, confidence=cfg.confidence, seed=ctx.config.seed, max_groups=cfg.max_groups,
-    )
-    return result.to_scorecard()
+    if not preds.groups and not cfg.identity_terms:
+        raise StageError("no sensitive attribute to assess; set data.sensitive or fairness.identity_terms")
+    out: dict[str, Any] = {}
+    if preds.groups:
+        result = assess(
+            preds.y_true, preds.y_pred, preds.scores,
+            sensitive_features={a: np.asarray(v).astype(str) for a, v in preds.groups.items()}, labels=preds.labels,
+            positive_label=_positive_label(preds), min_group_size=cfg.min_group_size,
+            n_boot=cfg.bootstrap, confidence=cfg.confidence, seed=ctx.config.seed, max_groups=cfg.max_groups,
+        )
+        out.update(result.to_scorecard())
+    if cfg.identity_terms:
+        out.update(_identity(preds, texts_by_id, ctx))
+    return out
+
+
+def _identity(preds: Predictions, texts_by_id: dict[str, str], ctx: StageContext) -> dict[str, Any]:
+    """The identity-term audit: ``identity`` and, per sensitive column, ``<column>×identity``."""
+    cfg = ctx.config.fairness
+    texts = [texts_by_id.get(str(i)) for i in preds.ids]
+    if any(t is None for t in texts):
+        raise StageError("predictions hold ids missing from data/test.jsonl; rerun the evaluate stage")
+    lexicon = load_lexicon(cfg.identity_terms)
+    matrix = term_membership([str(t) for t in texts], lexicon)
+    attributes = {IDENTITY_ATTRIBUTE: ((IDENTITY_ATTRIBUTE,), matrix, lexicon.names)}
+    for column, raw in preds.groups.items():
+        values = np.asarray(raw).astype(str)
+        levels = sorted(set(values.tolist()))
+        cells = np.concatenate([(values == level)[:, None] & matrix for level in levels], axis=1)
+        names = [f"{level}{INTERSECTION_SEP}{term}" for level in levels for term in lexicon.names]
+        attributes[f"{column}{INTERSECTION_SEP}{IDENTITY_ATTRIBUTE}"] = ((column, IDENTITY_ATTRIBUTE), cells, names)
+    positive = _positive_label(preds)
+    out: dict[str, Any] = {}
+    for label in [positive] if positive is not None else list(preds.labels):
+        suffix = "" if positive is not None else f"/{label}"
+        for name, (columns, membership, terms) in attributes.items():
+            result = assess_identity_terms(
+                preds.y_true, preds.y_pred, preds.scores, membership=membership, terms=terms, labels=preds.labels,
+                positive_label=label, min_group_size=cfg.min_group_size, n_boot=cfg.bootstrap,
+                confidence=cfg.confidence, seed=ctx.config.seed, columns=columns,
+            )
+            out[name + suffix] = result.to_dict()
+    return out
 
 
 def _predict_fn(model_dir: Path, ctx: StageContext) -> Callable[[list[str]], np.ndarray]:
@@ -80,7 +106,7 @@ def _term_swap(model_dir: Path, texts: list[str], ctx: StageContext) -> dict[str
     cfg = ctx.config.fairness
     pairs = [tuple(p) for p in cfg.term_swap_pairs] or list(DEFAULT_PAIRS)
     result = term_swap(_predict_fn(model_dir, ctx), texts, pairs, n_boot=cfg.bootstrap,
-                       seed=ctx.config.seed, confidence=cfg.confidence)
+                       seed=ctx.config.seed, confidence=cfg.confidence, max_texts=cfg.term_swap_max_texts)
     return result.to_scorecard()
 
 

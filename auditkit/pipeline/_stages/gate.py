@@ -69,7 +69,9 @@ def _run(ctx: StageContext) -> dict[str, Any]:
         verdict_json=ctx.path("gate/verdict.json"),
     )
     model_dir = ctx.path("model") if ctx.path("model").is_dir() else None
-    verdict = run_gate(scorecard, _policy(ctx), outputs=outputs, model_dir=model_dir, verify_key=_verify_key(ctx))
+    data_dir = ctx.path("data") if ctx.path("data").is_dir() else None
+    verdict = run_gate(scorecard, _policy(ctx), outputs=outputs, model_dir=model_dir, data_dir=data_dir,
+                       verify_key=_verify_key(ctx))
     reported = _attach_to_report(ctx, verdict.to_json())
     return {"status": verdict.status, "exit_code": verdict.exit_code, "policy": verdict.policy, "counts": verdict.counts(), "in_report": reported}
 

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from auditkit._io import atomic_write_json, atomic_write_text
-from auditkit.data import AuditDataset, load_dataset
+from auditkit.data import AuditDataset
+from auditkit.pipeline._preflight import load_run_dataset
 from auditkit.pipeline._stage import Stage, StageContext
-from auditkit.pipeline._stages._common import write_dataset
+from auditkit.pipeline._stages._common import FOUND_IDENTIFIERS, write_dataset
 
-__all__ = ["QUARANTINE", "STAGE", "SUMMARY", "scrub_dataset"]
+__all__ = ["QUARANTINE", "STAGE", "SUMMARY", "record_scrub_off", "scrub_dataset"]
 
 SUMMARY = "scrub/summary.json"
 QUARANTINE = "scrub/quarantine.jsonl"
@@ -29,12 +30,19 @@ def _inputs(ctx: StageContext) -> list[Path]:
     return [Path(p) for p in (data.path, data.train, data.validation, data.test) if p is not None]
 
 
-def scrub_dataset(ctx: StageContext, dataset: AuditDataset) -> tuple[AuditDataset, dict[str, Any]]:
-    """Scrub the text of every split in memory; drop withheld rows; write the summary and quarantine list."""
+def scrub_dataset(ctx: StageContext, dataset: AuditDataset, *, keep_found: bool = False) -> tuple[AuditDataset, dict[str, Any]]:
+    """Scrub the text of every split in memory; drop withheld rows; write the summary and quarantine list.
+
+    With ``keep_found`` the identifiers the scrubber replaced are handed to the privacy
+    stage's sweep through ``ctx.in_memory`` (never written).
+    """
+    from auditkit.privacy import found_identifiers
     from auditkit.scrub import Scrubber, add_recall_probe, scrub_frame
 
     scrubber = Scrubber(ctx.config.scrub)
     result = scrub_frame(dataset.frame, ["text"], scrubber=scrubber, progress=ctx.progress)
+    if keep_found:
+        ctx.in_memory[FOUND_IDENTIFIERS] = found_identifiers(result.found)
     withheld = {record.id for record in result.quarantine}
     keep = ~result.frame["id"].astype(str).isin(withheld)
     summary = result.summary
@@ -48,15 +56,15 @@ def scrub_dataset(ctx: StageContext, dataset: AuditDataset) -> tuple[AuditDatase
     return dataset.with_frame(result.frame[keep]), brief
 
 
-def _scrub_off(ctx: StageContext) -> dict[str, Any]:
-    reason = "scrubbing disabled in config: the prepared splits hold the raw text"
+def record_scrub_off(ctx: StageContext, reason: str) -> dict[str, Any]:
+    """Write the scrub summary of a run whose scrubbing is off, with the reason."""
     atomic_write_json(ctx.path(SUMMARY), {"status": "not_run", "reason": reason})
     atomic_write_text(ctx.path(QUARANTINE), "")
     return {"status": "not_run", "reason": reason}
 
 
 def _run(ctx: StageContext) -> dict[str, Any]:
-    dataset = load_dataset(ctx.config.data, seed=ctx.config.seed)
+    dataset = load_run_dataset(ctx.config)  # the same checks as `auditkit validate`, before anything is written
     if ctx.config.privacy.canaries:
         from auditkit.pipeline._stages._canaries import seed_run_canaries
 
@@ -64,7 +72,7 @@ def _run(ctx: StageContext) -> dict[str, Any]:
     if ctx.config.scrub.enabled:
         dataset, scrub = scrub_dataset(ctx, dataset)
     else:
-        scrub = _scrub_off(ctx)
+        scrub = record_scrub_off(ctx, "scrubbing disabled in config: the prepared splits hold the raw text")
     write_dataset(ctx, dataset)
     counts = dataset.frame["split"].value_counts().to_dict()
     return {"rows": len(dataset), "splits": {k: int(v) for k, v in sorted(counts.items())},

@@ -2,7 +2,9 @@
 
 Runs late (after explain) so the sweep covers the model, checkpoints, logs,
 predictions and attributions; ``auditkit sweep RUN_DIR`` repeats the sweep after
-the report and gate stages have written their files.
+the report and gate stages have written their files. ``auditkit run`` sweeps for
+the canaries it planted; ``auditkit audit`` plants none in the user's data and
+sweeps for the identifiers its scrubber found there instead (``canary_sweep.source``).
 """
 
 from __future__ import annotations
@@ -16,20 +18,27 @@ from auditkit._io import read_json
 from auditkit._model_io import check_safe_folder
 from auditkit.exceptions import UnsafeArtifactError
 from auditkit.pipeline._stage import Stage, StageContext, StageSkipped
-from auditkit.pipeline._stages._common import read_split
+from auditkit.pipeline._stages._common import FOUND_IDENTIFIERS, read_split, split_path
 from auditkit.privacy import (
+    FoundIdentifiers,
     PrivacyResult,
     artifact_checks,
     canary_file_for,
+    identifier_sweep,
     load_canaries,
     membership_section,
     not_run,
     sweep,
 )
+from auditkit.privacy._result import EXPLANATION, IDENTIFIER_EXPLANATION
 
 __all__ = ["STAGE"]
 
 _OUTPUT = "privacy.json"
+_RUN_NOTE = ("the sweep ran before the report and gate stages wrote their files; run "
+             "`auditkit sweep RUN_DIR` after the run to cover them too")
+_AUDIT_NOTE = ("the sweep ran before the report and gate stages wrote their files; they are built from "
+               "the files it covered")
 
 
 def _scrub_summary(ctx: StageContext) -> dict[str, Any]:
@@ -56,6 +65,9 @@ def _membership(ctx: StageContext) -> dict[str, Any]:
         check_safe_folder(ctx.path("model"))
     except UnsafeArtifactError as exc:
         return {"status": "failed", "reason": str(exc)}
+    train_file = split_path(ctx, "train")
+    if train_file.is_file() and train_file.stat().st_size == 0:
+        return not_run("no training data in the run folder: the model was trained elsewhere")
     rng = np.random.default_rng(ctx.config.seed)
     train, test = read_split(ctx, "train"), read_split(ctx, "test")
     parts = []
@@ -73,26 +85,48 @@ def _membership(ctx: StageContext) -> dict[str, Any]:
     return membership_section(result.to_dict())
 
 
+def _found_identifiers(ctx: StageContext) -> FoundIdentifiers | None:
+    """The audit's scrubber findings: handed over in memory, or found again when prepare was skipped."""
+    prepare = ctx.results.get("prepare", {})
+    if prepare.get("source") != "audit" or prepare.get("scrub", {}).get("status") == "not_run":
+        return None
+    found = ctx.in_memory.get(FOUND_IDENTIFIERS)
+    if found is None:
+        from auditkit.pipeline._stages.prepare_audit import found_in_input
+
+        found = ctx.in_memory[FOUND_IDENTIFIERS] = found_in_input(ctx)
+    return found  # type: ignore[no-any-return]
+
+
 def _sweep(ctx: StageContext) -> dict[str, Any]:
     if not ctx.config.privacy.sweep:
         return not_run("privacy.sweep is false")
     file = canary_file_for(ctx.run_dir)
-    if not file.is_file():
-        return not_run("no canaries were seeded (set privacy.canaries: true to plant and sweep them)")
-    return sweep(ctx.run_dir, load_canaries(file), exclude=(_OUTPUT,)).to_dict()
+    if file.is_file():
+        return sweep(ctx.run_dir, load_canaries(file), exclude=(_OUTPUT,)).to_dict()
+    found = _found_identifiers(ctx)
+    if found is not None:
+        return {**identifier_sweep(ctx.run_dir, found, exclude=(_OUTPUT, "model")).to_dict(),
+                "source": "identifiers the scrubber found in the audited data, held in memory and never written",
+                "excluded": {"model": "the audited model folder, copied byte for byte and bound by hash"}}
+    reason = ctx.results.get("prepare", {}).get("scrub", {}).get("reason")
+    if reason is not None and ctx.results.get("prepare", {}).get("source") == "audit":
+        return not_run(f"scrubbing {reason}: no identifiers to sweep for")
+    return not_run("no canaries were seeded (set privacy.canaries: true to plant and sweep them)")
 
 
 def _run(ctx: StageContext) -> dict[str, Any]:
     if not ctx.config.privacy.enabled:
         raise StageSkipped("privacy.enabled is false")
     artifacts = artifact_checks(ctx.run_dir)
+    canary_sweep = _sweep(ctx)
     result = PrivacyResult(
         scrub=_scrub_summary(ctx),
         membership=_membership(ctx),
         artifacts=artifacts,
-        canary_sweep=_sweep(ctx),
-        notes=["the sweep ran before the report and gate stages wrote their files; run "
-               "`auditkit sweep RUN_DIR` after the run to cover them too"],
+        canary_sweep=canary_sweep,
+        explanation=IDENTIFIER_EXPLANATION if "source" in canary_sweep else EXPLANATION,
+        notes=[_AUDIT_NOTE if "source" in canary_sweep else _RUN_NOTE],
     )
     result.write(ctx.path(_OUTPUT))
     auc = result.membership.get("auc", {}).get("value") if result.membership.get("status") == "ok" else None

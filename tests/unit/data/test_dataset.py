@@ -10,6 +10,7 @@ import pytest
 
 from auditkit.config import DataConfig
 from auditkit.data import load_dataset, load_table, save_table
+from auditkit.data._messages import MISSING_SENSITIVE, NOT_UNICODE, UNKNOWN_POSITIVE_LABEL
 from auditkit.exceptions import DataError
 
 SECRET = "Zebulon Quixtable"  # a raw value that must never appear in an error
@@ -117,8 +118,64 @@ def test_missing_sensitive_values_are_counted(tmp_path: Path) -> None:
     data = frame()
     data.loc[[1, 2, 3], "gender"] = ""
     assert load_error(save_table(data, tmp_path / "n.csv")) == (
-        "sensitive column 'gender' has 3 missing value(s); drop or impute them before auditing"
+        "sensitive column 'gender' has 3 missing value(s) (empty, None, NaN or null); "
+        "drop or impute them before auditing, or map them to an explicit group such as 'unknown'"
     )
+
+
+MISSING_SPELLINGS = ["NaN", "None", "null", "nan", "NULL", "", "   "]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_v1_missing_value_spellings_in_a_sensitive_column_are_missing_not_a_group(tmp_path: Path, suffix: str) -> None:
+    data = frame()
+    data.loc[: len(MISSING_SPELLINGS) - 1, "gender"] = MISSING_SPELLINGS
+    data.loc[20, "gender"] = SECRET
+    message = load_error(save_table(data, tmp_path / f"n{suffix}"))
+    assert message == MISSING_SENSITIVE.format(column="gender", count=len(MISSING_SPELLINGS))
+
+
+def test_v1_null_and_nan_cells_of_jsonl_and_parquet_count_with_the_strings(tmp_path: Path) -> None:
+    data = frame().astype(object)
+    data.loc[[0, 1], "gender"] = [None, float("nan")]
+    data.loc[2, "gender"] = "null"
+    rows = "\n".join(json.dumps(r) for r in data.to_dict(orient="records"))
+    (tmp_path / "n.jsonl").write_text(rows.replace("NaN", "null"))
+    expected = MISSING_SENSITIVE.format(column="gender", count=3)
+    assert load_error(tmp_path / "n.jsonl") == expected
+    assert load_error(save_table(data, tmp_path / "n.parquet")) == expected
+
+
+def test_v1_data_loading_and_assess_give_the_same_missing_value_error(tmp_path: Path) -> None:
+    from auditkit.evaluate import assess
+    from auditkit.exceptions import FairnessError
+
+    data = frame()
+    data.loc[[1, 2], "gender"] = ["NaN", "null"]
+    from_file = load_error(save_table(data, tmp_path / "n.csv"))
+    n = len(data)
+    with pytest.raises(FairnessError) as info:
+        assess([0] * n, [0] * n, sensitive_features=data[["gender"]], labels=["routine", "urgent"], n_boot=0)
+    assert str(info.value) == from_file
+
+
+def test_v1_a_sensitive_value_that_only_contains_a_missing_word_is_a_group(tmp_path: Path) -> None:
+    data = frame()
+    data.loc[[1, 2], "gender"] = ["non-binary", "nullipara"]
+    ds = load_dataset(cfg(save_table(data, tmp_path / "n.csv")), seed=0)
+    assert {"non-binary", "nullipara"} <= set(ds.frame["gender"])
+
+
+def test_lone_surrogate_in_a_sensitive_column_is_refused_naming_the_column(tmp_path: Path) -> None:
+    rows = [{"note": f"note {i}", "label": "urgent" if i % 2 else "routine", "gender": "f" if i % 3 else "m"} for i in range(20)]
+    path = tmp_path / "n.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows).replace('"m"', '"m\\ud800"', 2))
+    assert load_error(path) == "n.jsonl: " + NOT_UNICODE.format(column="gender", count=2)
+
+
+def test_positive_label_that_is_not_a_label_is_refused(tmp_path: Path) -> None:
+    message = load_error(save_table(frame(), tmp_path / "n.csv"), positive_label="emergency")
+    assert message == UNKNOWN_POSITIVE_LABEL.format(n=2, column="label")
 
 
 def test_duplicate_ids_are_refused(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 from fairlearn.metrics import demographic_parity_difference, true_positive_rate
 
 from auditkit.evaluate._fairness import assess
+from auditkit.data._messages import NOT_UNICODE
 from auditkit.evaluate._fairness_input import MISSING_VALUES, TOO_MANY_GROUPS
 from auditkit.exceptions import FairnessError
 
@@ -31,6 +32,28 @@ def test_v1_missing_sensitive_values_raise_the_same_error_naming_column_and_coun
         assess(y, pred, sensitive_features=features, labels=LABELS, n_boot=0)
     assert str(info.value) == MISSING_VALUES.format(column="gender", count=3)
     assert SECRET not in str(info.value)
+
+
+@pytest.mark.parametrize("container", ["list", "array", "series", "dataframe"])
+def test_v1_missing_value_spellings_are_missing_values_not_groups(container):
+    y, pred, groups = _base()
+    spellings = ["NaN", "None", "null", "nan", "NULL", "", "  "]
+    groups[: len(spellings)] = spellings
+    groups[10] = SECRET
+    features = {"list": {"gender": list(groups)}, "array": {"gender": groups},
+                "series": pd.Series(groups, name="gender"), "dataframe": pd.DataFrame({"gender": groups})}[container]
+    with pytest.raises(FairnessError) as info:
+        assess(y, pred, sensitive_features=features, labels=LABELS, n_boot=0)
+    assert str(info.value) == MISSING_VALUES.format(column="gender", count=len(spellings))
+    assert SECRET not in str(info.value)
+
+
+def test_lone_surrogate_group_name_is_refused_naming_the_column():
+    y, pred, groups = _base()
+    groups[[2, 4]] = "\ud800"
+    with pytest.raises(FairnessError) as info:
+        assess(y, pred, sensitive_features={"gender": groups}, labels=LABELS, n_boot=0)
+    assert str(info.value) == NOT_UNICODE.format(column="gender", count=2)
 
 
 def test_v1_control_the_same_column_without_missing_values_is_accepted():

@@ -303,3 +303,13 @@ def test_verdict_json_is_stable_and_has_counts() -> None:
     assert first == second
     assert first["counts"]["pass"] == len(first["rules"])
     assert (first["status"], first["verdict"], first["passed"]) == ("ok", "pass", True)
+
+
+def test_a_canary_sweep_that_found_a_leak_fails_rather_than_being_inconclusive() -> None:
+    leak = {"status": "failed", "reason": "1 canary hit(s) in 1 file(s)", "n_hits": 1}
+    card = set_path(make_scorecard(), "privacy.canary_sweep", leak)
+    card = set_path(card, "privacy.status", "failed")
+    card = set_path(card, "privacy.reason", "failed: canary sweep")
+    verdict = evaluate(card, load_policy("default"))
+    assert next(o.status for o in verdict.outcomes if o.rule_id == "canary_sweep_clean") == "fail"
+    assert verdict.exit_code == 1

@@ -42,6 +42,7 @@ def test_a_clean_run_folder_has_no_hits(run_dir: Path) -> None:
         ('["annika", "##", "blackwood"]', "raw"),
         ("call 2123456789 now", "digits"),
         (f"?q={quote('a.blackwood@example.org', safe='')}", "url"),
+        ("Blackwood called about a refill", "name_part"),
     ],
 )
 def test_each_form_is_found_and_named_without_its_value(run_dir: Path, content: str, form: str) -> None:
@@ -53,8 +54,13 @@ def test_each_form_is_found_and_named_without_its_value(run_dir: Path, content: 
 
 
 def test_words_are_matched_whole_not_inside_other_words(run_dir: Path) -> None:
-    (run_dir / "notes.txt").write_text("annika blackwoods; xannika blackwood; annika" + " " * 20 + "blackwood", encoding="utf-8")
+    (run_dir / "notes.txt").write_text("annikas blackwoods; xannika, 2123456789x", encoding="utf-8")
     assert identifier_sweep(run_dir, FOUND).clean
+
+
+def test_words_far_apart_are_not_the_name_but_each_name_part_is_reported(run_dir: Path) -> None:
+    (run_dir / "notes.txt").write_text("annika" + " " * 20 + "blackwood", encoding="utf-8")
+    assert {h.form for h in identifier_sweep(run_dir, FOUND).hits} == {"name_part"}
 
 
 def test_identifiers_in_parquet_cells_gzip_and_file_names_are_found(run_dir: Path) -> None:
@@ -78,4 +84,4 @@ def test_a_word_is_not_split_between_read_chunks(run_dir: Path, monkeypatch: pyt
 
     monkeypatch.setattr(identifiers, "_CHUNK", 7)
     (run_dir / "x.txt").write_text("zz annika blackwood zz", encoding="utf-8")
-    assert {h.form for h in identifier_sweep(run_dir, FOUND).hits} == {"raw"}
+    assert {h.form for h in identifier_sweep(run_dir, FOUND).hits} == {"raw", "name_part"}

@@ -163,3 +163,22 @@ def test_pipeline_report_stage_is_skipped_when_disabled(tmp_path: Path) -> None:
     config = RunConfig(data=DataConfig(path=tmp_path / "data.csv"), report=ReportConfig(enabled=False))
     with pytest.raises(StageSkipped):
         STAGE.run(StageContext(config=config, run_dir=make_run_dir(tmp_path)))
+
+
+def test_html_and_model_card_say_the_scorecard_is_unsigned_when_it_is(demo_run: Path) -> None:
+    paths = render_report(demo_run)
+    assert "Unsigned: no signature envelope" in paths.html.read_text(encoding="utf-8")
+    assert "Unsigned" in paths.model_card.read_text(encoding="utf-8")
+
+
+def test_html_and_model_card_name_the_signing_key(demo_run: Path, tmp_path: Path) -> None:
+    from auditkit.scorecard import generate_keypair, key_id, sign_scorecard, write_envelope
+    from auditkit.scorecard import read_scorecard as read
+
+    private = generate_keypair()
+    raw, _ = read(demo_run / "scorecard.json")
+    write_envelope(sign_scorecard(raw, private), demo_run / "scorecard.intoto.jsonl")
+    paths = render_report(demo_run)
+    kid = key_id(private.public_key())
+    assert f"Signed by key {kid}" in paths.html.read_text(encoding="utf-8")
+    assert kid in paths.model_card.read_text(encoding="utf-8")

@@ -31,7 +31,7 @@ def test_scrub_keeps_other_columns_and_row_order_across_formats(
     save_table(ROWS, tmp_path / f"in.{src}")
     code = main([
         "scrub", str(tmp_path / f"in.{src}"), "-o", str(tmp_path / f"out.{dst}"), "--text-column", "note",
-        "--text-column", "title", "--summary", str(tmp_path / "s.json"), "--no-progress",
+        "--text-column", "title", "--summary", str(tmp_path / "s.json"), "--no-progress", "--no-recall-probe",
     ])
     out = load_table(tmp_path / f"out.{dst}")
     assert code == 0
@@ -45,7 +45,7 @@ def test_scrub_keeps_other_columns_and_row_order_across_formats(
 
 def test_missing_text_column_exits_2_naming_the_column(shared_engine: Any, tmp_path: Path, capsys: Any) -> None:
     ROWS.to_csv(tmp_path / "in.csv", index=False)
-    code = main(["scrub", str(tmp_path / "in.csv"), "-o", str(tmp_path / "o.csv"), "--text-column", "body"])
+    code = main(["scrub", str(tmp_path / "in.csv"), "-o", str(tmp_path / "o.csv"), "--text-column", "body", "--no-recall-probe"])
     err = capsys.readouterr().err
     assert code == 2 and "'body'" in err and "Jane" not in err
     assert not (tmp_path / "o.csv").exists()
@@ -76,7 +76,7 @@ def test_withheld_rows_are_listed_by_id_and_exit_1_without_their_text(
     ROWS.to_csv(tmp_path / "in.csv", index=False)
     code = main([
         "scrub", str(tmp_path / "in.csv"), "-o", str(tmp_path / "o.csv"), "--text-column", "note",
-        "--quarantine", str(tmp_path / "q.jsonl"), "--no-progress",
+        "--quarantine", str(tmp_path / "q.jsonl"), "--no-progress", "--no-recall-probe",
     ])
     out = (tmp_path / "o.csv").read_text()
     quarantine = [json.loads(line) for line in (tmp_path / "q.jsonl").read_text().splitlines()]

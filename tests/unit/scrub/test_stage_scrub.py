@@ -22,7 +22,7 @@ def _config(enabled: bool) -> RunConfig:
 
     return parse_config(
         {"name": "t", "data": {"path": "x.csv", "labels": ["routine", "urgent"]}, "model": {"path": "m"},
-         "scrub": {"enabled": enabled, "residual_sample": 1.0}},
+         "scrub": {"enabled": enabled, "residual_sample": 1.0, "recall_probe": False}},
         source="test",
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from auditkit.exceptions import CheckpointError
+from auditkit.exceptions import CheckpointError, UserInputError
 from auditkit.train._checkpoint import (
     MANIFEST_NAME,
     AtomicCheckpointMixin,
@@ -121,8 +121,27 @@ def test_checkpoint_with_changed_byte_fails_verification(tmp_path: Path) -> None
     assert verify_checkpoint(folder).ok
     (folder / "w.safetensors").write_bytes(b"abd")
     check = verify_checkpoint(folder)
-    assert not check.ok and check.problem == "hash mismatch: w.safetensors"
-    assert latest_verified_checkpoint(tmp_path) is None
+    assert not check.ok and check.sealed and check.problem == "hash mismatch: w.safetensors"
+    with pytest.raises(CheckpointError, match="'checkpoint-3' does not match its manifest"):
+        latest_verified_checkpoint(tmp_path)
+
+
+def test_tampered_optimizer_file_in_newest_checkpoint_is_refused_not_resumed(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """F2: a checkpoint whose files do not match its manifest is refused, never resumed (nor silently skipped)."""
+    out = tmp_path / "ckpt"
+    _make_trainer(tiny_model_dir, out, max_steps=4).train()
+    optimizer = out / "checkpoint-4" / "optimizer.safetensors"
+    data = bytearray(optimizer.read_bytes())
+    data[-1] ^= 0x01
+    optimizer.write_bytes(bytes(data))
+    resumed = _make_trainer(tiny_model_dir, out, max_steps=6)
+    with pytest.raises(CheckpointError) as info:
+        resumed.train(resume_from_checkpoint=True)
+    message = str(info.value)
+    assert "'checkpoint-4'" in message and "hash mismatch: optimizer.safetensors" in message
+    assert "\n" not in message and info.value.exit_code == 2 and isinstance(info.value, UserInputError)
+    assert resumed.state.global_step == 0  # nothing was trained from either checkpoint
+    assert verify_checkpoint(out / "checkpoint-2").ok  # the older one is intact, yet not silently used
 
 
 @pytest.mark.parametrize("name", ["pytorch_model.bin", "training_args.bin", "evil.pkl"])
