@@ -12,7 +12,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q "$(TORCH)"
-	$(BIN)/python -m pip install -q -e ".[dev,energy,lora]"
+	$(BIN)/python -m pip uninstall -q -y auditkit 2>/dev/null || true  # the old distribution name (PyPI's "auditkit" is another project)
+	$(BIN)/python -m pip install -q -e ".[all,dev,energy,lora]"
 	touch $(STAMP)
 
 demo: $(STAMP)

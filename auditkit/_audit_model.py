@@ -81,8 +81,9 @@ def _config(model_dir: Path, data_path: Path, run_dir: Path, opts: dict[str, Any
                  "id_column": opts["id_column"]},
         "model": {"path": str(model_dir), "max_length": opts["max_length"]},
         "training": {"eval_batch_size": opts["batch_size"], "device": opts["device"]},
-        "fairness": {"sensitive": sensitive[0], "mitigation": "none", "compare_baseline": False,
-                     "min_group_size": opts["min_group_size"], "bootstrap": opts["bootstrap"]},
+        "fairness": {"sensitive": sensitive[0] if sensitive else None, "mitigation": "none", "compare_baseline": False,
+                     "min_group_size": opts["min_group_size"], "bootstrap": opts["bootstrap"],
+                     "identity_terms": opts["identity_terms"]},
         "scrub": {"enabled": opts["scrub"]},
         "explain": {"enabled": opts["explain"], "n_samples": opts["explain_samples"], "device": opts["device"]},
         "privacy": {"canaries": False, "device": opts["device"]},
@@ -90,6 +91,13 @@ def _config(model_dir: Path, data_path: Path, run_dir: Path, opts: dict[str, Any
         "report": {"sign_key": opts["sign_key"]},
     }
     return parse_config(raw, source="audit_model")
+
+
+def _identity_terms(spec: str | os.PathLike[str] | dict[str, list[str]] | None) -> str | dict[str, list[str]]:
+    """``fairness.identity_terms``: ``{}`` (none), ``"builtin"``, an absolute lexicon path, or ``{term: [forms]}``."""
+    if spec is None or isinstance(spec, dict) or str(spec) == "builtin":
+        return spec or {}
+    return str(Path(spec).resolve())
 
 
 def _sign_key(spec: str | None) -> str | None:
@@ -108,7 +116,8 @@ def audit_model(
     *,
     text_column: str = "text",
     label_column: str = "label",
-    sensitive: str | list[str] | tuple[str, ...],
+    sensitive: str | list[str] | tuple[str, ...] = (),
+    identity_terms: str | os.PathLike[str] | dict[str, list[str]] | None = None,
     id_column: str | None = None,
     positive_label: str | None = None,
     output_dir: str | os.PathLike[str] | None = None,
@@ -127,7 +136,7 @@ def audit_model(
     progress: bool = False,
     echo: Callable[[str], None] | None = None,
 ) -> AuditResult:
-    """Audit an existing classifier folder on a labelled data file: predictions, fairness, explanations, privacy, report, gate.
+    """Audit an existing classifier folder on a labelled data file, through the same stages as ``auditkit run``.
 
     Parameters
     ----------
@@ -138,7 +147,11 @@ def audit_model(
     text_column, label_column, id_column:
         Column names (ids default to row numbers).
     sensitive:
-        Sensitive attribute column(s); the first is the main one.
+        Sensitive attribute column(s); the first is the main one. Optional with ``identity_terms``.
+    identity_terms:
+        Audit through the identity terms the texts mention (no demographic column needed):
+        ``"builtin"`` (the shipped lexicon), a lexicon YAML file, or ``{term: [forms]}``; maps to
+        ``fairness.identity_terms``. With ``sensitive`` too, the intersections are assessed as well.
     positive_label:
         Label treated as positive (default: the model's second label for a binary model).
     output_dir:
@@ -179,10 +192,11 @@ def audit_model(
 
     model = check_safe_folder(model_dir).resolve()
     names = [sensitive] if isinstance(sensitive, str) else list(sensitive)
-    if not names:
-        raise DataError("audit_model needs at least one sensitive column (sensitive='gender')")
+    if not names and not identity_terms:
+        raise DataError("audit_model needs a sensitive column (sensitive='gender'), identity_terms='builtin', or both")
     run_dir = (Path(output_dir) if output_dir is not None else default_run_dir(model)).resolve()
     opts = {"text_column": text_column, "label_column": label_column, "sensitive": names, "id_column": id_column,
+            "identity_terms": _identity_terms(identity_terms),
             "positive_label": positive_label, "policy": policy, "scrub": scrub, "explain": explain,
             "explain_samples": explain_samples, "min_group_size": min_group_size, "bootstrap": bootstrap,
             "batch_size": batch_size, "max_length": max_length, "device": device, "seed": seed,

@@ -13,6 +13,7 @@ one line; anything else is an internal error (exit 3). Messages carry context
     │   ├── SchemaError           scorecard JSON fails its schema / newer version
     │   ├── KeyFileError          a signing/verification key is missing, unreadable or not Ed25519 PEM
     │   ├── ReportError           a report template is missing, invalid or unsafe
+    │   ├── MissingExtraError     an optional extra ([train], [scrub], [explain]) is not installed (also an ImportError)
     │   └── CheckpointError       checkpoint missing, corrupt, tampered or unverifiable
     ├── ScrubError                a scrubbing run could not complete safely
     ├── FairnessError             a fairness computation got misleading input
@@ -31,6 +32,7 @@ __all__ = [
     "ExplainError",
     "FairnessError",
     "KeyFileError",
+    "MissingExtraError",
     "PolicyError",
     "ReportError",
     "SchemaError",
@@ -75,6 +77,10 @@ class KeyFileError(UserInputError):
 
 class ReportError(UserInputError):
     """A report template folder or template is missing, invalid or refused by the sandbox."""
+
+
+class MissingExtraError(UserInputError, ImportError):
+    """A command or name needs an optional extra that is not installed; the message names the extra and its install line."""
 
 
 class ScrubError(AuditkitError):

@@ -11,21 +11,30 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Annotated
 
 import typer
+from typer.core import TyperCommand
 
 try:  # typer >= 0.20 vendors click
     from typer._click import exceptions as click_exc
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
+from auditkit import __version__
+from auditkit._extras import DISTRIBUTION, extra_for_module, missing_error
+from auditkit.cli._command import AuditkitCommand, AuditkitGroup
+from auditkit.cli._output import error as _error
 from auditkit.exceptions import AuditkitError
 
 __all__ = ["app", "main"]
 
+_HELP = "Responsible-AI audits for fine-tuned text classifiers: scrub, fair training, explain, report, gate."
+
 app = typer.Typer(
     name="auditkit",
-    help="Responsible-AI audits for fine-tuned text classifiers: scrub, fair training, explain, report, gate.",
+    help=_HELP,
+    cls=AuditkitGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -40,6 +49,7 @@ _COMMAND_MODULES = (
     "_cmd_gate",
     "_cmd_attest",
     "_cmd_audit",
+    "_cmd_probe",
     "_cmd_sweep",
 )
 
@@ -53,13 +63,45 @@ def _register_commands() -> None:
                 continue
             raise
         module.register(app)
+    for info in app.registered_commands:
+        if info.cls is None or info.cls is TyperCommand:
+            info.cls = AuditkitCommand
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"auditkit {__version__} ({DISTRIBUTION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Results and errors only: no status lines, no progress bars.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug-level run log (still no data).")] = False,
+) -> None:
+    if quiet and verbose:
+        raise typer.BadParameter("give one of --quiet and --verbose, not both", param_hint="'--quiet'")
+
+
+_root.__doc__ = _HELP
 _register_commands()
 
 
-def _error(message: str) -> None:
-    typer.echo(f"auditkit: error: {message}", err=True)
+def _command_name(args: Sequence[str]) -> str:
+    return next((a for a in args if not a.startswith("-")), "")
+
+
+def _missing_module(exc: ModuleNotFoundError, args: Sequence[str]) -> int | None:
+    """A third-party module of an extra is not installed: one line naming the extra, exit 2."""
+    name = exc.name or ""
+    extra = extra_for_module(name) if not name.startswith("auditkit") else None
+    if extra is None:
+        return None
+    command = _command_name(args)
+    _error(str(missing_error(f"'auditkit {command}'" if command else "auditkit", extra, [name.split(".")[0]])))
+    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         typer.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
         return 2
     except click_exc.UsageError as exc:
-        _error(exc.format_message().replace("\n", " "))
+        _error(exc.format_message())
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code)
@@ -80,8 +122,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error("aborted")
         return 130
     except AuditkitError as exc:
-        _error(str(exc).replace("\n", " "))
+        _error(str(exc))
         return exc.exit_code
+    except ModuleNotFoundError as exc:
+        code = _missing_module(exc, args)
+        if code is None:
+            if os.environ.get("AUDITKIT_DEBUG") == "1":
+                raise
+            _error(f"internal error ({type(exc).__name__}); re-run with AUDITKIT_DEBUG=1 for a traceback and report it")
+            return 3
+        return code
     except KeyboardInterrupt:
         _error("interrupted; finished stages are kept and a re-run resumes from them")
         return 130

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from auditkit.cli._logsetup import run_log
+from auditkit.cli._output import is_verbose, progress_enabled, status
 from auditkit.cli._paths import ensure_dir
 
 if TYPE_CHECKING:
@@ -17,6 +18,23 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 ConfigArg = Annotated[Path, typer.Argument(help="The audit YAML file.", show_default=False)]
+ProgressOpt = Annotated[
+    bool | None,
+    typer.Option("--progress/--no-progress", show_default=False,
+                 help="Progress bars on stderr (default: on when stderr is a terminal; off with --quiet)."),
+]
+
+
+def _require(command: str, config: RunConfig, only: tuple[str, ...] | None = None) -> None:
+    """Fail in one line when an extra this run needs is missing: [train], plus [scrub] and [explain] when they run."""
+    from auditkit._extras import require
+
+    def runs(stage: str) -> bool:
+        return only is None or stage in only
+
+    extras = ["train", *(["scrub"] if config.scrub.enabled and runs("prepare") else []),
+              *(["explain"] if config.explain.enabled and runs("explain") else [])]
+    require(f"'auditkit {command}'", extras)
 
 
 def _with_sign_key(config: RunConfig, sign_key: str | None) -> RunConfig:
@@ -32,17 +50,24 @@ def _with_sign_key(config: RunConfig, sign_key: str | None) -> RunConfig:
 
 
 def _run(
-    config_path: Path, *, force: bool, only: tuple[str, ...] | None, progress: bool, verbose: bool, sign_key: str | None = None
+    config_path: Path, *, force: bool, only: tuple[str, ...] | None, progress: bool | None, verbose: bool,
+    sign_key: str | None = None, command: str = "run",
 ) -> Any:
     from auditkit.config import load_config
-    from auditkit.pipeline import run_pipeline
 
     config = _with_sign_key(load_config(config_path), sign_key)
+    _require(command, config, only)
+    from auditkit.pipeline import STAGE_ORDER, run_pipeline
+
+    unknown = [s for s in only or () if s not in STAGE_ORDER]
+    if unknown or only == ():
+        raise typer.BadParameter(f"unknown stage(s) {unknown}; expected some of: {', '.join(STAGE_ORDER)}",
+                                 param_hint="'--only'")
+
     run_dir = Path(config.output_dir) / config.name
     ensure_dir(run_dir, "the run folder (output_dir/name)")
-    with run_log(run_dir, verbose=verbose):
-        summary = run_pipeline(config, force=force, only=only, progress=progress,
-                               echo=lambda line: typer.echo(line, err=True))
+    with run_log(run_dir, verbose=verbose or is_verbose()):
+        summary = run_pipeline(config, force=force, only=only, progress=progress_enabled(progress), echo=status)
     _print_outputs(summary.run_dir)
     return summary
 
@@ -65,22 +90,15 @@ def run(
     config: ConfigArg,
     force: Annotated[bool, typer.Option("--force", help="Re-run every stage even if its inputs are unchanged.")] = False,
     only: Annotated[str | None, typer.Option(help="Comma-separated stages to run, e.g. 'evaluate,fairness'.")] = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars.")] = True,
-    verbose: Annotated[bool, typer.Option("--verbose", help="Debug-level run log (still no data).")] = False,
+    progress: ProgressOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Debug-level run log (still no data); as the global --verbose.")] = False,
     sign_key: Annotated[
         str | None,
         typer.Option("--sign-key", help="Sign scorecard.json with this Ed25519 key (PEM file or env:VAR); overrides report.sign_key."),
     ] = None,
 ) -> None:
     """Run the whole pipeline: prepare+scrub, train, evaluate, fairness, explain, privacy, report, gate."""
-    stages = tuple(s.strip() for s in only.split(",")) if only else None
-    if stages is not None:
-        from auditkit.pipeline import STAGE_ORDER
-
-        unknown = [s for s in stages if s not in STAGE_ORDER]
-        if unknown or not stages:
-            raise typer.BadParameter(f"unknown stage(s) {unknown}; expected some of: {', '.join(STAGE_ORDER)}",
-                                     param_hint="'--only'")
+    stages = tuple(s.strip() for s in only.split(",") if s.strip()) if only is not None else None
     summary = _run(config, force=force, only=stages, progress=progress, verbose=verbose, sign_key=sign_key)
     gate = summary.stages.get("gate")
     if gate is not None and gate.get("status") != "ok":
@@ -95,10 +113,10 @@ def run(
 def train(
     config: ConfigArg,
     force: Annotated[bool, typer.Option("--force", help="Retrain even if inputs are unchanged.")] = False,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    progress: ProgressOpt = None,
 ) -> None:
     """Prepare (and scrub) the data and fine-tune; later stages reuse the result."""
-    _run(config, force=force, only=("prepare", "train"), progress=progress, verbose=False)
+    _run(config, force=force, only=("prepare", "train"), progress=progress, verbose=False, command="train")
 
 
 def validate(config: ConfigArg) -> None:
@@ -108,37 +126,46 @@ def validate(config: ConfigArg) -> None:
     folder, devices and the policy; a failure prints the one-line message `run` would print.
     """
     from auditkit.config import load_config
-    from auditkit.pipeline._preflight import preflight
 
     cfg = _with_sign_key(load_config(config), None)
+    _require("validate", cfg)
+    from auditkit.pipeline._preflight import preflight
+
     files = [p for p in (cfg.data.path, cfg.data.train, cfg.data.validation, cfg.data.test) if p is not None]
     preflight(cfg)
     typer.echo(f"ok: {config} is valid ({len(files)} data file(s) checked)")
 
 
 def demo(
-    workdir: Annotated[Path, typer.Option(help="Folder for the example data and runs.")] = Path("demo"),
-    n: Annotated[int, typer.Option(help="Number of synthetic notes.")] = 800,
-    seed: Annotated[int, typer.Option(help="Seed of the synthetic corpus.")] = 13,
-    force: Annotated[bool, typer.Option("--force")] = False,
+    workdir: Annotated[Path, typer.Option("--workdir", help="Folder for the example data and runs.")] = Path("demo"),
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of synthetic notes.")] = 800,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic corpus.")] = 13,
+    force: Annotated[bool, typer.Option("--force", help="Re-run every stage even if the demo ran before unchanged.")] = False,
+    progress: ProgressOpt = None,
 ) -> None:
-    """Make the synthetic clinical-notes corpus and run the bundled example audit on it."""
+    """Make the synthetic clinical-notes corpus and run the bundled example audit on it (needs the [all] extra).
+
+    With only the core installed, try the gate instead: auditkit gate --demo.
+    """
     import importlib.resources
 
     import yaml
 
+    from auditkit._extras import require
     from auditkit.examples_data import write_corpus
+
+    require("'auditkit demo'", ["train", "scrub", "explain"])
 
     ensure_dir(workdir / "data", "the demo folder")
     files = write_corpus(workdir / "data", n=n, seed=seed)
-    typer.echo(f"example data: {getattr(files, 'csv', workdir / 'data')}", err=True)
+    status(f"example data: {getattr(files, 'csv', workdir / 'data')}")
     raw = yaml.safe_load(importlib.resources.files("auditkit.examples_data").joinpath("demo_audit.yaml").read_text())
     config_file = workdir / "audit.yaml"
     from auditkit._io import atomic_write_text
 
     atomic_write_text(config_file, yaml.safe_dump(raw, sort_keys=False))
-    _run(config_file, force=force, only=None, progress=True, verbose=False)
-    typer.echo("(`auditkit run` and `auditkit gate` exit with the gate's code; the demo always exits 0 when it ran)")
+    _run(config_file, force=force, only=None, progress=progress, verbose=False, command="demo")
+    status("(`auditkit run` and `auditkit gate` exit with the gate's code; the demo always exits 0 when it ran)")
 
 
 def register(app: typer.Typer) -> None:

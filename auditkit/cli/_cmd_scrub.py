@@ -9,7 +9,6 @@ sample of the texts; ``--gold`` scores the scrubber on a labelled JSONL file.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -69,7 +68,7 @@ def _stream(scrubber: Scrubber, input_path: Path, output: Path, columns: list[st
 
 
 def scrub(
-    input_path: Annotated[Path | None, typer.Argument(metavar="[INPUT]", help="CSV, JSONL or Parquet file.", show_default=False)] = None,
+    input_path: Annotated[Path | None, typer.Argument(metavar="INPUT", help="CSV, JSONL or Parquet file.", show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write (format from the extension).", show_default=False)] = None,
     text_column: Annotated[list[str] | None, typer.Option("--text-column", help="Column to scrub (repeatable).", show_default=False)] = None,
     operator: Annotated[_Operator | None, typer.Option("--operator", help="replace (default), redact, mask, hash or pseudonymize.")] = None,
@@ -82,14 +81,18 @@ def scrub(
     recall: Annotated[bool | None, typer.Option("--recall-probe/--no-recall-probe", help="Plant synthetic identifiers in a sample of the texts and report recall (default: scrub.recall_probe).", show_default=False)] = None,
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows read and written per chunk.")] = 5000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the recall probe's sample.")] = 13,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr (only on a terminal).")] = True,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", show_default=False, help="Progress bar on stderr (default: on when stderr is a terminal; off with --quiet).")] = None,
 ) -> None:
     """Scrub personal data from text columns, keeping other columns and the row order.
 
     Exits 1 when any cell had to be withheld (its id and reason are in the
     quarantine file); its text is never written.
     """
+    from auditkit._extras import require
+
+    require("'auditkit scrub'", ["scrub"])
     from auditkit._io import atomic_write_json, atomic_write_text
+    from auditkit.cli._output import progress_enabled
     from auditkit.cli._paths import writing
     from auditkit.scrub import Scrubber, ScrubSummary, add_recall_probe
     from auditkit.scrub._gold import evaluate_gold, format_gold, read_gold
@@ -101,9 +104,8 @@ def scrub(
                           language=scrubber.config.language, score_threshold=scrubber.config.score_threshold)
     records: list[str] = []
     if input_path is not None and output is not None and text_column:
-        show = progress and sys.stderr.isatty()
         result, records, hosts = _stream(scrubber, input_path, output, text_column, id_column=id_column,
-                                         progress=show, chunk_rows=chunk_rows, seed=seed)
+                                         progress=progress_enabled(progress), chunk_rows=chunk_rows, seed=seed)
         add_recall_probe(result, scrubber, hosts, seed=seed)
     if docs is not None:
         result.gold = evaluate_gold(scrubber, docs)

@@ -43,13 +43,17 @@ __all__ = ["HEADLINE_METRICS", "TERM_METRICS", "TermAuditResult", "assess_identi
 RATE_METRICS = ("tpr", "fpr", "fnr", "selection_rate")
 AUC_METRICS = ("subgroup_auc", "bpsn_auc", "bnsp_auc")
 TERM_METRICS = (*RATE_METRICS, "fpr_ratio", *AUC_METRICS)
-HEADLINE_METRICS = ("min_bpsn_auc", "min_bnsp_auc", "worst_subgroup_auc", "fpr_spread")
+HEADLINE_METRICS = ("min_bpsn_auc", "min_bnsp_auc", "worst_subgroup_auc", "fpr_spread", "max_fpr_ratio")
 _HEADLINE_SOURCE = {"min_bpsn_auc": "bpsn_auc", "min_bnsp_auc": "bnsp_auc", "worst_subgroup_auc": "subgroup_auc"}
 _REASONS = {
     **UNDEFINED_REASONS,
     "subgroup_auc": "the term's texts hold only one label class, so its AUC is undefined",
-    "fpr_ratio": "the term or its background has no negatives, or the background has no false positives",
 }
+_RATIO_REASONS = (
+    "the term has no negatives, so its FPR and the ratio are undefined",
+    "the background has no negatives, so its FPR and the ratio are undefined",
+    "the background has no false positives, so the ratio is undefined (unbounded if the term has any)",
+)
 _DENOMINATORS = {"tpr": (3, (2, 3)), "fnr": (2, (2, 3)), "fpr": (1, (0, 1)), "selection_rate": (None, (0, 1, 2, 3))}
 
 
@@ -139,12 +143,17 @@ def _rate(metric: str, counts: np.ndarray, z: float) -> Metric:
 
 def _ratio(inside: np.ndarray, outside: np.ndarray, z: float) -> Metric:
     x1, n1, x2, n2 = inside[1], inside[0] + inside[1], outside[1], outside[0] + outside[1]
-    if n1 == 0 or n2 == 0 or x2 == 0:
-        return Metric.undefined(_REASONS["fpr_ratio"], n=int(n1))
+    for failed, reason in zip((n1 == 0, n2 == 0, x2 == 0), _RATIO_REASONS):
+        if failed:
+            return Metric.undefined(reason, n=int(n1))
     low, high = ratio_interval(np.array(x1), np.array(n1), np.array(x2), np.array(n2), z)
     value = (x1 / n1) / (x2 / n2)
     reason = None if np.isfinite(high) else "upper bound unbounded: the background's FPR interval reaches zero"
     return Metric(float(value), float(low), None if np.isnan(high) else float(high), reason, int(n1))
+
+
+def _without_interval(metric: Metric) -> Metric:
+    return Metric(metric.value, None, None, metric.reason, metric.n, metric.mdg)
 
 
 def _group(t: int, point: dict[str, np.ndarray], boot: dict[str, np.ndarray] | None, inside: np.ndarray,
@@ -152,6 +161,8 @@ def _group(t: int, point: dict[str, np.ndarray], boot: dict[str, np.ndarray] | N
     z = _z(settings["confidence"])
     metrics = {m: _rate(m, inside[t], z) for m in RATE_METRICS}
     metrics["fpr_ratio"] = _ratio(inside[t], outside[t], z)
+    if boot is None:  # n_boot=0 turns every interval off, as in assess()
+        metrics = {name: _without_interval(m) for name, m in metrics.items()}
     for m in AUC_METRICS:
         if m not in point:
             continue
@@ -200,6 +211,26 @@ def _fpr_spread(inside: np.ndarray, point: dict[str, np.ndarray], eligible: np.n
     if not with_interval:
         return Metric(value, None, None, None, int(trials.sum()), mdg)
     return Metric(value, float(low), float(high), None, int(trials.sum()), mdg)
+
+
+def _max_ratio(inside: np.ndarray, outside: np.ndarray, names: list[str], confidence: float, with_interval: bool) -> Metric:
+    """Largest FPR ratio to the background over eligible terms; per-term MOVER bounds at the Bonferroni level."""
+    if not names:
+        return Metric.undefined("inconclusive: no term has enough mentions (min_group_size)")
+    x1, n1 = inside[:, 1], inside[:, 0] + inside[:, 1]
+    x2, n2 = outside[:, 1], outside[:, 0] + outside[:, 1]
+    undefined = [name for name, a, b, c in zip(names, n1, n2, x2) if a == 0 or b == 0 or c == 0]
+    if undefined:
+        return Metric.undefined(f"inconclusive: FPR ratio undefined for {len(undefined)} term(s): {', '.join(undefined)}")
+    values = (x1 / n1) / (x2 / n2)
+    worst = int(np.argmax(values))
+    reason = f"highest: {names[worst]}"
+    if not with_interval:
+        return Metric(float(values[worst]), None, None, reason, int(n1.sum()))
+    low, high = ratio_interval(x1, n1, x2, n2, _z(1.0 - (1.0 - confidence) / len(names)))
+    upper = None if np.isnan(high).any() else float(high.max())
+    return Metric(float(values[worst]), float(low.max()), upper,
+                  reason + f" (interval Bonferroni-adjusted over {len(names)} terms)", int(n1.sum()))
 
 
 def _notes(matrix: np.ndarray, absent: list[str], small: int, min_group_size: int) -> list[str]:
@@ -282,6 +313,7 @@ def assess_identity_terms(
             samples = None if boot is None else boot[source][:, eligible]
             summary[headline] = _minimum(source, point[source][0, eligible], samples, chosen, confidence)
     summary["fpr_spread"] = _fpr_spread(inside, point, eligible, confidence, boot is not None)
+    summary["max_fpr_ratio"] = _max_ratio(inside[eligible], outside[eligible], chosen, confidence, boot is not None)
     gap_boot = None if boot is None else {k: v for k, v in boot.items() if k not in AUC_METRICS}
     gaps, _ = _gaps(point, gap_boot or None, inside, eligible, sizes, settings)
     summary.update(gaps)

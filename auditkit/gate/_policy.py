@@ -18,7 +18,7 @@ section is never acceptable. ``unsigned`` sets what an unsigned (or unverified)
 scorecard means: ``warn`` or ``error``.
 
 Policies shipped with auditkit (``default``, ``strict``, ``release``,
-``four-fifths``) load by name; anything else is read as a YAML file path.
+``four-fifths``, ``identity-terms``) load by name; anything else is read as a YAML file path.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ Comparison = Literal["<", "<=", ">", ">=", "=="]
 Judge = Literal["value", "ci_low", "ci_high", "interval"]
 Severity = Literal["error", "warn"]
 
-PRESETS: tuple[str, ...] = ("default", "four-fifths", "release", "strict")
+PRESETS: tuple[str, ...] = ("default", "four-fifths", "identity-terms", "release", "strict")
 
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
 _FAIRNESS_KEYS = frozenset({"attributes", "baseline", "term_swap", "declared", "mitigation", "min_group_size", "confidence", "status"})
@@ -183,7 +183,7 @@ def _read_yaml(text: str, source: str) -> Any:
 
 
 def load_policy(name_or_path: str | os.PathLike[str]) -> Policy:
-    """Load a shipped preset by name (``default``, ``strict``, ``release``, ``four-fifths``) or a YAML file.
+    """Load a shipped preset by name (``default``, ``strict``, ``release``, ``four-fifths``, ``identity-terms``) or a YAML file.
 
     Raises
     ------

@@ -32,6 +32,7 @@ from auditkit.exceptions import AuditkitError, StageError, UserInputError
 from auditkit.pipeline._manifest import hash_output, load_manifest, save_manifest, stage_key
 from auditkit.pipeline._preflight import preflight
 from auditkit.pipeline._stage import Stage, StageContext, StageSkipped
+from auditkit.pipeline._ticker import stage_ticker
 
 __all__ = ["AUDIT_STAGES", "STAGE_ORDER", "RunSummary", "load_stages", "run_pipeline"]
 
@@ -207,7 +208,8 @@ def run_pipeline(
             record: dict[str, Any] = {"status": "not_run", "reason": "stage not built yet", "outputs": {}}
         else:
             say(f"{prefix} ...")
-            record = _guarded(stage, ctx, manifest, force, run_dir)
+            with stage_ticker(prefix, enabled=progress):
+                record = _guarded(stage, ctx, manifest, force, run_dir)
         manifest["stages"][name] = {k: v for k, v in record.items() if k != "skipped"}
         save_manifest(run_dir, manifest)
         ctx.results[name] = record.get("summary", {})

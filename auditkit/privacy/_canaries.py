@@ -20,12 +20,13 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from auditkit._io import atomic_write_text
 from auditkit.exceptions import DataError
+
+if TYPE_CHECKING:  # pandas is imported by the caller's frame; the canary sweep itself runs on the slim core
+    import pandas as pd
 
 __all__ = [
     "CANARY_KINDS",

@@ -16,7 +16,8 @@ from typing import Any
 
 from auditkit.exceptions import DataError
 from auditkit.report._compliance import compliance_section
-from auditkit.report._identity import data_identity, environment_section, model_identity
+from auditkit.report._energy import energy_totals
+from auditkit.report._identity import card_metadata, data_identity, environment_section, model_identity
 from auditkit._io import sha256_file
 from auditkit.scorecard import SCHEMA_VERSION
 
@@ -92,6 +93,14 @@ def _privacy(run_dir: Path, records: Mapping[str, Mapping[str, Any]]) -> dict[st
     return privacy
 
 
+def _base_model_dir(run_dir: Path) -> Path | None:
+    """The model folder the run started from (``model.path`` in its config), when it is on this machine."""
+    config, _ = _read(run_dir / "config.json") if (run_dir / "config.json").is_file() else (None, None)
+    model = config.get("model") if isinstance(config, Mapping) else None
+    path = model.get("path") if isinstance(model, Mapping) else None
+    return Path(path) if isinstance(path, str) and Path(path).is_dir() else None
+
+
 def _identity(run_dir: Path, records: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     model_dir = run_dir / "model"
     if not model_dir.is_dir():
@@ -99,6 +108,9 @@ def _identity(run_dir: Path, records: Mapping[str, Mapping[str, Any]]) -> dict[s
         status = "failed" if failed else "not_run"
         return {"status": status, "reason": failed or "model/ not found: no model in this run directory"}
     identity: dict[str, Any] = {"status": "ok", "model": model_identity(model_dir)}
+    card = card_metadata(model_dir, _base_model_dir(run_dir))
+    if card:
+        identity["model"]["card"] = card
     if (run_dir / "baseline_model").is_dir():
         identity["baseline_model"] = model_identity(run_dir / "baseline_model")
     identity["data"] = data_identity(run_dir / "data") if (run_dir / "data").is_dir() else {}
@@ -150,9 +162,7 @@ def _compute(manifest: Any, records: Mapping[str, Mapping[str, Any]]) -> dict[st
         devices = sorted({str(rec["device"]) for rec in stages.values() if isinstance(rec.get("device"), str)})
         if devices:
             section["device"] = ", ".join(devices)
-    for key in _ENERGY_KEYS:
-        values = [rec[key] for rec in stages.values() if isinstance(rec.get(key), (int, float))]
-        section[key] = round(sum(values), 9) if values else None
+    section.update(energy_totals(stages))
     return section
 
 

@@ -8,6 +8,7 @@ the table of its numbers as a text alternative.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -41,7 +42,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class BarChart:
-    """A horizontal bar chart with optional CI whiskers, ready to draw."""
+    """A horizontal bar chart with optional CI whiskers, ready to draw; ``caption`` promises only what is drawn."""
 
     chart_id: str
     title: str
@@ -54,6 +55,7 @@ class BarChart:
     ticks: list[tuple[float, str]]
     bars: list[Bar]
     legend: list[tuple[str, str]] = field(default_factory=list)
+    caption: str = "bars show the point value."
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,37 @@ class HeatToken:
     colour: str
 
 
-def _domain(metrics: Sequence[Metric]) -> tuple[float, float]:
-    points = [p for m in metrics for p in (m.value, m.ci_low, m.ci_high) if p is not None]
+def _step(span: float) -> float:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about four intervals over ``span``."""
+    raw = span / 4
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)
+
+
+def _domain(metrics: Sequence[Metric]) -> tuple[float, float, float]:
+    """Axis ``(low, high, step)`` fitted to the values and intervals, always including zero (the bars start there)."""
+    points = [p for m in metrics for p in (m.value, m.ci_low, m.ci_high) if p is not None and math.isfinite(p)]
     lo, hi = min([0.0, *points]), max([0.0, *points])
-    if lo >= 0.0 and hi <= 1.0:
-        return 0.0, 1.0
-    return lo, hi if hi > lo else lo + 1.0
+    if hi - lo <= 0:
+        return 0.0, 1.0, 0.25
+    step = _step(hi - lo)
+    return math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step, step
+
+
+def _tick_label(value: float, step: float) -> str:
+    power = math.floor(math.log10(step) + 1e-9)
+    decimals = max(0, -power) + (1 if round(step / 10**power, 6) == 2.5 else 0)
+    return f"{value:.{decimals}f}"
+
+
+def _caption(rows: Sequence[tuple[str, str, Metric]]) -> str:
+    defined = [m for _, _, m in rows if m.value is not None]
+    with_ci = [m for m in defined if m.ci_low is not None and m.ci_high is not None]
+    if defined and len(with_ci) == len(defined):
+        return "bars show the point value, whiskers the 95% confidence interval."
+    if with_ci:
+        return "bars show the point value, whiskers the 95% confidence interval where one was recorded (bars without whiskers have none)."
+    return "bars show the point value; no confidence interval was recorded for these values, so no whiskers are drawn."
 
 
 def bar_chart(
@@ -85,7 +112,7 @@ def bar_chart(
     Undefined metrics get no bar and the text "undefined" (with the reason in
     the text table), never a zero-length bar that would read as zero.
     """
-    lo, hi = _domain([m for _, _, m in rows])
+    lo, hi, step = _domain([m for _, _, m in rows])
     scale = _PLOT_W / (hi - lo)
     zero = _LABEL_W + (0.0 - lo) * scale
     series_names = list(dict.fromkeys(series for _, series, _ in rows))
@@ -100,11 +127,12 @@ def bar_chart(
             whisker = (round(_LABEL_W + (metric.ci_low - lo) * scale, 1), round(_LABEL_W + (metric.ci_high - lo) * scale, 1))
         bars.append(Bar(label, series, css[series], format_metric(metric), y, round(x0, 1), round(x1 - x0, 1), whisker,
                         metric.value is not None, metric.reason))
-    ticks = [(round(_LABEL_W + (lo + (hi - lo) * k / 4 - lo) * scale, 1), f"{lo + (hi - lo) * k / 4:.2f}") for k in range(5)]
+    count = round((hi - lo) / step)
+    ticks = [(round(_LABEL_W + k * step * scale, 1), _tick_label(lo + k * step, step)) for k in range(count + 1)]
     legend = [(name, css[name]) for name in series_names] if len(series_names) > 1 else []
     height = _TOP + len(rows) * _ROW_H + 24
     return BarChart(chart_id, title, description, _LABEL_W + _PLOT_W + 240, height, _LABEL_W, _PLOT_W,
-                    round(zero, 1), ticks, bars, legend)
+                    round(zero, 1), ticks, bars, legend, _caption(rows))
 
 
 def heat_tokens(tokens: Sequence[str], scores: Sequence[float], *, limit: int = 160) -> list[HeatToken]:

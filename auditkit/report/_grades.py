@@ -1,9 +1,13 @@
 """Grade rules: one letter per area, each with the reason it was given.
 
-Grades summarise; they do not replace the gate. ``A`` (good) to ``D`` (poor)
-when the evidence exists; ``incomplete`` when the stage did not run or a
-needed figure is undefined — never a good grade by default. Thresholds are
-the constants below, so a reader can check every grade by hand.
+Grades summarise; they do not replace the gate. When the gate ran, an area's
+grade comes from the gate's own outcomes for the rules on that area (one source
+of truth): a failed rule is ``D``, a blocking inconclusive one ``incomplete``, a
+warning ``C``, a rule skipped as allowed ``B``, every rule passed ``A``; the
+reason cites the rule that decided it. Only when the gate did not run, or has no
+rule on an area, do the report's own bands below grade it, and the reason says
+so. ``incomplete`` when the stage did not run or a needed figure is undefined —
+never a good grade by default.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditkit.report._metrics import Metric, as_metric, find_metric, format_metric, lookup
+from auditkit.report._why import Judged, judged_outcomes, ordered, outcome_sentence
 
 __all__ = ["AREAS", "Grade", "grade_all", "overall_verdict"]
 
@@ -161,11 +166,43 @@ def _compute(doc: Mapping[str, Any]) -> Grade:
     return Grade("compute", grade, "; ".join(parts) + " (grades the footprint's documentation, not its size)")
 
 
+_AREA_PREFIX = {"privacy": "privacy.", "fairness": "fairness.", "explainability": "explanations.",
+                "performance": "performance.", "compute": "compute."}
+_GATED = {"fail": ("D", "failed"), "inconclusive": ("incomplete", "could not be judged"), "warn": ("C", "warned"),
+          "skipped": ("B", "was skipped (not measured)")}
+
+
+def _gated(area: str, outcomes: list[Judged]) -> Grade:
+    """The grade the gate's outcomes on ``area`` give, citing the outcome that decided it."""
+    worst = ordered(outcomes)[0]
+    counts = ", ".join(f"{n} {s}" for s in ("fail", "inconclusive", "warn", "skipped", "pass")
+                       if (n := sum(o.status == s for o in outcomes)))
+    tail = f" ({counts} among the gate's {len(outcomes)} {area} rule outcomes)"
+    if worst.status == "pass":
+        return Grade(area, "A", f"every gate rule on {area} passed: " + "; ".join(o.id for o in outcomes[:6]) + tail)
+    grade, verb = _GATED.get(worst.status, ("incomplete", worst.status))
+    if worst.status == "inconclusive" and not worst.blocks:
+        grade, verb = "C", "could not be judged (does not block)"
+    return Grade(area, grade, f"gate rule {worst.id} {verb}: {outcome_sentence(worst)}{tail}")
+
+
+def _banded(grade: Grade, why: str) -> Grade:
+    return Grade(grade.area, grade.grade, f"{why}; graded by the report's bands: {grade.reason}")
+
+
 def grade_all(doc: Mapping[str, Any]) -> list[Grade]:
-    """Grade every area of :data:`AREAS` from a scorecard document."""
+    """Grade every area of :data:`AREAS`: from the gate's outcomes when it ran, else from the report's bands."""
     rules = {"privacy": _privacy, "fairness": _fairness, "explainability": _explainability,
              "performance": _performance, "compute": _compute}
-    return [rules[area](doc) for area in AREAS]
+    outcomes = judged_outcomes(doc.get("policy"))
+    grades = []
+    for area in AREAS:
+        if outcomes is None:
+            grades.append(_banded(rules[area](doc), "the release gate did not run"))
+            continue
+        mine = [o for o in outcomes if o.metric.startswith(_AREA_PREFIX[area])]
+        grades.append(_gated(area, mine) if mine else _banded(rules[area](doc), f"no gate rule covers {area}"))
+    return grades
 
 
 def overall_verdict(doc: Mapping[str, Any]) -> tuple[str, str]:

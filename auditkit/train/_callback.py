@@ -31,6 +31,8 @@ __all__ = ["AuditCallback"]
 
 _log = get_logger(__name__)
 _GROUP_METRICS = ("tpr", "selection_rate")
+_PRIVACY_NOT_RUN = ("AuditCallback writes no text (its scorecard holds group metrics only) and does not scrub or "
+                    "sweep the Trainer's data and checkpoints; audit them with auditkit run or auditkit audit")
 
 
 def _columns(data: Any, names: Sequence[str]) -> dict[str, list[Any]]:
@@ -243,13 +245,15 @@ class AuditCallback(TrainerCallback):
 
         preds = self._predict(model, tokenizer)
         result = self._assess(preds, self.scorecard_n_boot)
-        fairness = {"status": "ok", **result.to_scorecard(), "min_group_size": self.min_group_size}
+        fairness = {"status": "ok", "attributes": result.to_scorecard(), "declared": sorted(self.sensitive),
+                    "min_group_size": self.min_group_size}
         config = {"source": "AuditCallback", "sensitive": list(self.sensitive), "n_examples": len(self.texts),
                   "min_group_size": self.min_group_size, "n_boot": self.scorecard_n_boot}
         with tempfile.TemporaryDirectory(prefix="auditkit-callback-") as tmp:
             atomic_write_json(Path(tmp) / "evaluation.json", {"status": "ok", "model": performance(preds).to_json()})
             atomic_write_json(Path(tmp) / "fairness.json", fairness)
             atomic_write_json(Path(tmp) / "config.json", config)
+            atomic_write_json(Path(tmp) / "privacy.json", {"status": "not_run", "reason": _PRIVACY_NOT_RUN})
             doc = assemble_scorecard(tmp, now=datetime.now(timezone.utc))
         if model_dir is not None:
             doc["identity"] = {"status": "ok", "model": model_identity(Path(model_dir)), "data": {}}

@@ -166,3 +166,21 @@ def test_a_later_stage_without_prepared_data_is_a_user_error(tiny_config, tmp_pa
     config.write_text(yaml.safe_dump(tiny_config().model_dump(mode="json")), encoding="utf-8")
     assert main(["run", str(config), "--only", "evaluate", "--no-progress"]) == 2
     assert "prepared data is missing" in capsys.readouterr().err
+
+
+def test_train_refuses_a_tampered_checkpoint_with_exit_2_naming_the_file(tiny_config, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """F2: a checkpoint whose files no longer match its manifest is refused (exit 2, one line), never resumed."""
+    import yaml
+
+    config = tmp_path / "audit.yaml"
+    config.write_text(yaml.safe_dump(tiny_config(training={"epochs": 1}).model_dump(mode="json")), encoding="utf-8")
+    assert main(["train", str(config), "--no-progress"]) == 0
+    newest = sorted((tmp_path / "runs" / "tiny" / "checkpoints").glob("checkpoint-*"))[-1]
+    optimizer = newest / "optimizer.safetensors"
+    data = bytearray(optimizer.read_bytes())
+    data[-1] ^= 0x01
+    optimizer.write_bytes(bytes(data))
+    capsys.readouterr()
+    assert main(["train", str(config), "--force", "--no-progress"]) == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("auditkit: error:")]
+    assert len(errors) == 1 and f"{newest.name!r}" in errors[0] and "hash mismatch: optimizer.safetensors" in errors[0]

@@ -172,3 +172,15 @@ def test_no_scrub_is_recorded_in_the_scorecards_privacy_section(tiny_model_dir: 
     assert privacy["scrub"] == {"status": "not_run", "reason": "disabled by the user (--no-scrub)"}
     assert privacy["canary_sweep"]["status"] == "not_run"
     assert "data/test.jsonl" in _files_holding(run, SURNAME)  # the user asked for raw text: the scorecard says so
+
+
+def test_a_sensitive_column_with_too_many_groups_is_refused_before_any_data_is_written(
+    tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text("note,triage,patient\n" + "".join(f"chest pain,{('urgent', 'routine')[i % 2]},P{i:04d}\n" for i in range(60)))
+    with pytest.raises(DataError, match="'patient'"):
+        audit_model(tiny_model_dir, path, text_column="note", label_column="triage", sensitive="patient",
+                    output_dir=tmp_path / "r", device="cpu")
+    assert not (tmp_path / "r" / "data").exists()
+    assert _files_holding(tmp_path / "r", "P0001") == []

@@ -2,11 +2,12 @@
 
 Every row is audited, so the whole file is the test split (the train and
 validation files are written empty). Labels written as class ids (``0``, ``1``)
-are mapped to the model's label names (``data.labels``). Scrubbing runs as in
-``auditkit run`` — in memory, before anything is written — unless the user
-turned it off. Canaries are not planted, since the user's texts are what is
-measured; instead the identifiers the scrubber replaced are handed, in memory
-only, to the privacy stage, which sweeps the run folder for them.
+are mapped to the model's label names (``data.labels``). As in ``auditkit run``,
+a sensitive column with more than ``fairness.max_groups`` values is refused and
+the texts are scrubbed in memory, both before anything is written (unless the
+user turned scrubbing off). Canaries are not planted, since the user's texts are
+what is measured; instead the identifiers the scrubber replaced are handed, in
+memory only, to the privacy stage, which sweeps the run folder for them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from auditkit.data import AuditDataset, load_table, validate_frame
+from auditkit.data import AuditDataset, check_group_counts, load_table, validate_frame
 from auditkit.data._messages import DUPLICATE_IDS
 from auditkit.exceptions import DataError
 from auditkit.pipeline._stage import Stage, StageContext
@@ -72,7 +73,7 @@ def found_in_input(ctx: StageContext) -> FoundIdentifiers:
 
 def _run(ctx: StageContext) -> dict[str, Any]:
     dataset = load_audit_data(ctx)
-    # TODO: call the shared sensitive-column group-count check of auditkit.data here, before anything is written.
+    check_group_counts(dataset.frame, dataset.sensitive, max_groups=ctx.config.fairness.max_groups)
     if ctx.config.scrub.enabled:
         dataset, scrub = scrub_dataset(ctx, dataset, keep_found=True)
     else:

@@ -31,8 +31,35 @@ def _attribute(eo: float, eod: float, dpd: float, ratio: float) -> dict[str, Any
     }
 
 
-def make_scorecard() -> dict[str, Any]:
-    """A scorecard that passes every shipped preset with a comfortable margin."""
+def _identity_terms() -> dict[str, Any]:
+    """An identity-term attribute (non-exclusive terms) that passes the identity-terms preset."""
+    term = {"fpr": metric(0.05, 0.03, 0.07), "fpr_ratio": metric(1.0, 0.8, 1.2), "bpsn_auc": metric(0.93, 0.9, 0.95),
+            "bnsp_auc": metric(0.92, 0.9, 0.94), "n": 200, "flagged": False}
+    return {
+        **_attribute(0.01, 0.02, 0.01, 0.95),
+        "columns": ["identity"],
+        "groups": {"muslim": dict(term), "gay": dict(term)},
+        "absent": ["sikh"],
+        "min_bpsn_auc": metric(0.93, 0.88, 0.96),
+        "min_bnsp_auc": metric(0.92, 0.87, 0.95),
+        "max_fpr_ratio": metric(1.0, 0.8, 1.2),
+    }
+
+
+def make_scorecard(*, identity_terms: bool = False) -> dict[str, Any]:
+    """A scorecard that passes every shipped preset with a comfortable margin.
+
+    ``identity_terms`` adds the ``identity`` attribute an identity-term audit writes
+    (needed by the ``identity-terms`` preset).
+    """
+    card = _make_scorecard()
+    if identity_terms:
+        card["fairness"]["attributes"]["identity"] = _identity_terms()
+        card["fairness"]["declared"] = ["age_band", "gender", "identity"]
+    return card
+
+
+def _make_scorecard() -> dict[str, Any]:
     ok = {"status": "ok"}
     return {
         "schema_version": "2.0",

@@ -82,7 +82,7 @@ def test_empty_rule_list_is_refused() -> None:
 
 
 def test_unknown_preset_name_lists_the_presets() -> None:
-    with pytest.raises(PolicyError, match="shipped presets are: default, four-fifths, release, strict"):
+    with pytest.raises(PolicyError, match="shipped presets are: default, four-fifths, identity-terms, release, strict"):
         load_policy("lenient")
 
 

@@ -22,7 +22,7 @@ class StubEngine:
         self.config = config or ScrubConfig(residual_check=False)
         self.calls = 0
 
-    def detect_many(self, texts: Sequence[str]) -> list[Any]:
+    def detect_many(self, texts: Sequence[str], **_: Any) -> list[Any]:
         self.calls += 1
         return [self.detector(text) for text in texts]
 

@@ -69,8 +69,8 @@ def test_withheld_rows_are_listed_by_id_and_exit_1_without_their_text(
 ) -> None:
     real = shared_engine.detect_many
 
-    def failing(texts: list[str]) -> list[Any]:
-        return [RowFailure("analysis failed (TimeoutError)") if "Omar" in t else r for t, r in zip(texts, real(texts), strict=True)]
+    def failing(texts: list[str], **kw: Any) -> list[Any]:
+        return [RowFailure("analysis failed (TimeoutError)") if "Omar" in t else r for t, r in zip(texts, real(texts, **kw), strict=True)]
 
     monkeypatch.setattr(shared_engine, "detect_many", failing)
     ROWS.to_csv(tmp_path / "in.csv", index=False)

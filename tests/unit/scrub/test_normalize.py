@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditkit.scrub._normalize import deshout, normalize
+from auditkit.scrub._normalize import deshout, normalize, open_tags, truecase
 
 
 def test_ascii_text_is_returned_unchanged_without_an_origin_map() -> None:
@@ -33,8 +33,33 @@ def test_deshout_title_cases_long_all_caps_words_and_keeps_length() -> None:
     assert len(out) == len(text)
 
 
-def test_deshout_blanks_auditkit_tags_so_they_are_not_taken_for_names() -> None:
+def test_open_tags_blanks_only_the_exact_tags_this_run_wrote() -> None:
     text = "Call <PERSON> at <PHONE_NUMBER#0123456789abcdef>."
-    out = deshout(text)
+    out = open_tags(text, {"<PERSON>", "<PHONE_NUMBER#0123456789abcdef>"})
     assert len(out) == len(text)
     assert "PERSON" not in out and "PHONE" not in out
+
+
+def test_open_tags_opens_tag_shaped_identifiers_it_did_not_write() -> None:
+    text = "Call <PHONE_4155550199>, <SSN_578233778> or <ann_lee@example.org>."
+    out = open_tags(text, {"<PERSON>"})
+    assert len(out) == len(text)
+    assert out.split() == ["Call", "PHONE", "4155550199", ",", "SSN", "578233778", "or", "ann_lee@example.org", "."]
+
+
+def test_open_tags_does_not_exempt_a_tag_that_only_looks_like_one_of_ours() -> None:
+    assert open_tags("<PERSON_0123456789>", {"<PERSON_9876543210>"}).split() == ["PERSON", "0123456789"]
+
+
+def test_truecase_rewrites_one_case_lines_and_leaves_mixed_case_lines_alone() -> None:
+    words = frozenset({"hey", "its", "my", "number", "is", "i", "live", "at", "name"})
+    text = "Mixed Case Line stays\nhey its priya sharma, my number is 5\nMY NAME IS JOHN SMITH"
+    view = truecase(text, words)
+    assert len(view.text) == len(text)
+    assert view.text.splitlines() == ["Mixed Case Line stays", "hey its Priya Sharma, my number is 5", "my name is John Smith"]
+    assert view.mono == ((22, 58), (59, 80))
+
+
+def test_truecase_keeps_contractions_lower_case_and_needs_a_word_list() -> None:
+    assert truecase("i don't know", frozenset({"i", "know"})).text == "i don't know"
+    assert truecase("hey priya", frozenset()).text == "hey priya"

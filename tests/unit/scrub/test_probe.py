@@ -104,8 +104,8 @@ def test_reservoir_sample_is_bounded_and_skips_non_text() -> None:
 def test_probe_shows_near_zero_recall_for_an_entity_the_scrubber_drops(scrubber: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     real = scrubber.engine.detect_many
 
-    def without_email(texts: list[str]) -> list[Any]:
-        return [r if isinstance(r, RowFailure) else [d for d in r if d.entity != "EMAIL_ADDRESS"] for r in real(texts)]
+    def without_email(texts: list[str], **kw: Any) -> list[Any]:
+        return [r if isinstance(r, RowFailure) else [d for d in r if d.entity != "EMAIL_ADDRESS"] for r in real(texts, **kw)]
 
     monkeypatch.setattr(scrubber.engine, "detect_many", without_email)
     probe = recall_probe(scrubber, _notes(), per_type=60, seed=3)

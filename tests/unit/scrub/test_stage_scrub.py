@@ -46,7 +46,7 @@ def test_stage_scrubs_every_split_drops_withheld_rows_and_writes_counts_only(
     real = shared_engine.detect_many
     monkeypatch.setattr(
         shared_engine, "detect_many",
-        lambda texts: [RowFailure("analysis failed (ValueError)") if "Roe3" in t else r for t, r in zip(texts, real(texts), strict=True)],
+        lambda texts, **kw: [RowFailure("analysis failed (ValueError)") if "Roe3" in t else r for t, r in zip(texts, real(texts, **kw), strict=True)],
     )
     run_dir = tmp_path
     ctx = StageContext(config=_config(True), run_dir=run_dir, progress=False)

@@ -87,7 +87,7 @@ def test_scorecard_is_written_at_train_end_and_passes_through_the_gate(trained: 
     card = trained["out"] / "scorecard.json"
     doc = json.loads(card.read_text())
     assert doc["fairness"]["status"] == "ok"
-    assert doc["fairness"]["gender"]["equal_opportunity_difference"]["ci_low"] is not None
+    assert doc["fairness"]["attributes"]["gender"]["equal_opportunity_difference"]["ci_low"] is not None
     assert doc["performance"]["model"]["n"] == 24
     assert doc["identity"]["status"] == "not_run"
     policy = parse_policy([{"id": "eo", "metric": "fairness.attributes.*.equal_opportunity_difference", "op": "<=", "threshold": 1.0}])
