@@ -44,7 +44,15 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'auditkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:  # a heavy dependency of an extra: say which extra adds it
+        from auditkit._extras import extra_for_module, missing_error
+
+        extra = extra_for_module(exc.name or "") if not (exc.name or "").startswith("auditkit") else None
+        if extra is None:
+            raise
+        raise missing_error(f"auditkit.{name}", extra, [(exc.name or "").split(".")[0]]) from exc
     globals()[name] = value
     return value
 

@@ -11,7 +11,6 @@ manifest, skip-if-unchanged and checks as ``auditkit run``.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Any
 from auditkit._io import read_json
 from auditkit.exceptions import DataError
 
-__all__ = ["AuditResult", "audit_model", "default_run_dir"]
+__all__ = ["AuditResult", "audit_model", "default_run_dir", "positive_label_for"]
 
 
 @dataclass(frozen=True)
@@ -57,15 +56,17 @@ def default_run_dir(model_dir: str | os.PathLike[str]) -> Path:
     return Path("runs") / f"audit-{Path(model_dir).resolve().name}"
 
 
-def _model_labels(model_dir: Path) -> list[str]:
-    config = model_dir / "config.json"
-    if not config.is_file():
-        raise DataError(f"{model_dir.name}/config.json not found; give a Hugging Face sequence-classification folder")
-    raw = json.loads(config.read_text(encoding="utf-8"))
-    id2label = raw.get("id2label") if isinstance(raw, dict) else None
-    if not isinstance(id2label, dict) or len(id2label) < 2:
-        raise DataError(f"{model_dir.name}/config.json has no id2label with two or more labels; it is not a classifier folder")
-    return [str(id2label[k]) for k in sorted(id2label, key=int)]
+def positive_label_for(labels: list[str], positive_label: str | int | None) -> str | None:
+    """The positive class named by label name or class id (``'urgent'``, ``1``, ``'1'``); ``None`` stays ``None``."""
+    if positive_label is None:
+        return None
+    name = str(positive_label)
+    if name in labels:
+        return name
+    if name.isdigit() and int(name) < len(labels):
+        return labels[int(name)]
+    raise DataError(f"positive label {name!r} is neither one of the model's {len(labels)} labels "
+                    f"({', '.join(labels)}) nor a class id 0..{len(labels) - 1}")
 
 
 def _config(model_dir: Path, data_path: Path, run_dir: Path, opts: dict[str, Any]) -> Any:
@@ -77,7 +78,7 @@ def _config(model_dir: Path, data_path: Path, run_dir: Path, opts: dict[str, Any
         "seed": opts["seed"],
         "output_dir": str(run_dir.parent),
         "data": {"path": str(data_path), "text_column": opts["text_column"], "label_column": opts["label_column"],
-                 "labels": _model_labels(model_dir), "positive_label": opts["positive_label"], "sensitive": sensitive,
+                 "labels": opts["labels"], "positive_label": opts["positive_label"], "sensitive": sensitive,
                  "id_column": opts["id_column"]},
         "model": {"path": str(model_dir), "max_length": opts["max_length"]},
         "training": {"eval_batch_size": opts["batch_size"], "device": opts["device"]},
@@ -119,7 +120,7 @@ def audit_model(
     sensitive: str | list[str] | tuple[str, ...] = (),
     identity_terms: str | os.PathLike[str] | dict[str, list[str]] | None = None,
     id_column: str | None = None,
-    positive_label: str | None = None,
+    positive_label: str | int | None = None,
     output_dir: str | os.PathLike[str] | None = None,
     policy: str | os.PathLike[str] | None = None,
     scrub: bool = True,
@@ -153,7 +154,9 @@ def audit_model(
         ``"builtin"`` (the shipped lexicon), a lexicon YAML file, or ``{term: [forms]}``; maps to
         ``fairness.identity_terms``. With ``sensitive`` too, the intersections are assessed as well.
     positive_label:
-        Label treated as positive (default: the model's second label for a binary model).
+        Label treated as positive, by name or class id (default: the model's second label for a binary model).
+        The model's labels are read through ``transformers.AutoConfig``, so a classifier saved with default
+        labels audits as ``LABEL_0``, ``LABEL_1``; the data's labels may be those names or class ids.
     output_dir:
         Run directory (default :func:`default_run_dir`).
     policy:
@@ -187,17 +190,18 @@ def audit_model(
     UnsafeArtifactError
         The model folder holds pickle files.
     """
-    from auditkit._model_io import check_safe_folder
+    from auditkit._model_io import check_safe_folder, model_labels
     from auditkit.pipeline import AUDIT_STAGES, run_pipeline
 
     model = check_safe_folder(model_dir).resolve()
+    labels = model_labels(model)
     names = [sensitive] if isinstance(sensitive, str) else list(sensitive)
     if not names and not identity_terms:
         raise DataError("audit_model needs a sensitive column (sensitive='gender'), identity_terms='builtin', or both")
     run_dir = (Path(output_dir) if output_dir is not None else default_run_dir(model)).resolve()
     opts = {"text_column": text_column, "label_column": label_column, "sensitive": names, "id_column": id_column,
             "identity_terms": _identity_terms(identity_terms),
-            "positive_label": positive_label, "policy": policy, "scrub": scrub, "explain": explain,
+            "labels": labels, "positive_label": positive_label_for(labels, positive_label), "policy": policy, "scrub": scrub, "explain": explain,
             "explain_samples": explain_samples, "min_group_size": min_group_size, "bootstrap": bootstrap,
             "batch_size": batch_size, "max_length": max_length, "device": device, "seed": seed,
             "sign_key": _sign_key(sign_key)}

@@ -17,7 +17,15 @@ from typing import Any
 from auditkit._offline import force_offline
 from auditkit.exceptions import DataError, UnsafeArtifactError
 
-__all__ = ["check_safe_folder", "default_model_path", "load_classifier", "load_tokenizer", "quiet_transformers", "resolve_device"]
+__all__ = [
+    "check_safe_folder",
+    "default_model_path",
+    "load_classifier",
+    "load_tokenizer",
+    "model_labels",
+    "quiet_transformers",
+    "resolve_device",
+]
 
 _PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 
@@ -78,6 +86,38 @@ def quiet_transformers() -> Iterator[None]:
         hf_logging.set_verbosity(verbosity)
         if bars:
             hf_logging.enable_progress_bar()
+
+
+def model_labels(path: str | os.PathLike[str]) -> list[str]:
+    """The label names of a local sequence-classification folder, in class-id order.
+
+    Read through ``transformers.AutoConfig`` (local files only, no remote code), so a
+    classifier saved with default labels — transformers 5 writes no ``id2label`` for
+    them — gets ``LABEL_0``, ``LABEL_1``, ... as transformers itself names them. A folder
+    whose config names no ``*ForSequenceClassification`` architecture and holds no
+    ``id2label`` is refused: loading it would attach a randomly initialised head.
+    """
+    import json
+
+    folder = check_safe_folder(path)
+    force_offline()
+    from transformers import AutoConfig
+
+    try:
+        with quiet_transformers():
+            config = AutoConfig.from_pretrained(str(folder), local_files_only=True, trust_remote_code=False)
+    except (OSError, ValueError, KeyError) as exc:
+        raise DataError(f"{folder.name}/config.json cannot be read as a transformers config ({type(exc).__name__}); "
+                        "give a folder written by save_pretrained()") from None
+    raw = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    architectures = [str(a) for a in getattr(config, "architectures", None) or []]
+    if not any(a.endswith("ForSequenceClassification") for a in architectures) and "id2label" not in raw:
+        raise DataError(f"{folder.name}/config.json names no sequence-classification architecture (got "
+                        f"{', '.join(architectures) or 'none'}) and no id2label; give a fine-tuned classifier folder")
+    labels = [str(config.id2label[i]) for i in sorted(config.id2label, key=int)]
+    if len(labels) < 2:
+        raise DataError(f"{folder.name} is a classifier with {len(labels)} label(s); expected two or more")
+    return labels
 
 
 def load_tokenizer(path: str | os.PathLike[str]) -> Any:

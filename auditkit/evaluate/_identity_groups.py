@@ -4,6 +4,10 @@ Most text datasets carry no demographic column, but the texts mention identities
 :func:`identity_groups` assigns each text to the group whose terms it mentions
 (word boundary, case-insensitive): ``"none"`` when it mentions no listed term, and
 ``"multiple"`` when it mentions terms of two or more groups.
+
+This exclusive grouping is kept for callers that want one group per text; the
+fairness stage audits identity terms non-exclusively, as the published method
+does (:func:`auditkit.evaluate.assess_identity_terms`).
 """
 
 from __future__ import annotations

@@ -25,9 +25,14 @@ def _clean(text: str) -> str:
     return "".join(ch for ch in utf8_safe(text) if ch in "\t\n" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff"))
 
 
+def _value(o: RuleOutcome) -> str:
+    interval = f" [{fmt(o.ci_low)}, {fmt(o.ci_high)}]" if o.ci_low is not None and o.ci_high is not None else ""
+    return fmt(o.value) + interval
+
+
 def _details(o: RuleOutcome) -> str:
     return _clean(
-        f"metric: {o.metric}\njudge: {o.judge}\nobserved: {fmt(o.observed)}\n"
+        f"metric: {o.metric}\nvalue: {_value(o)}\njudge: {o.judge}\nobserved: {fmt(o.observed)}\n"
         f"threshold: {o.op} {fmt(o.threshold)}\nseverity: {o.severity}\nreason: {o.reason}\n{o.message}"
     )
 
@@ -37,7 +42,7 @@ def _testcase(parent: ET.Element, suite: str, o: RuleOutcome) -> None:
     message = _clean(o.message)
     if o.status == "fail":
         ET.SubElement(case, "failure", {"message": message, "type": "policy_violation"}).text = _details(o)
-    elif o.status == "inconclusive" and o.severity == "error":
+    elif o.status == "inconclusive" and o.blocks:
         ET.SubElement(case, "error", {"message": message, "type": "inconclusive"}).text = _details(o)
     elif o.status in ("skipped", "inconclusive"):
         ET.SubElement(case, "skipped", {"message": f"{o.status}: {message}"})
@@ -50,8 +55,8 @@ def junit_xml(verdict: Verdict) -> bytes:
     suite_name = _clean(f"auditkit.gate.{verdict.policy}")
     outcomes = verdict.outcomes
     failures = sum(o.status == "fail" for o in outcomes)
-    errors = sum(o.status == "inconclusive" and o.severity == "error" for o in outcomes)
-    skipped = sum(o.status == "skipped" or (o.status == "inconclusive" and o.severity != "error") for o in outcomes)
+    errors = sum(o.status == "inconclusive" and o.blocks for o in outcomes)
+    skipped = sum(o.status == "skipped" or (o.status == "inconclusive" and not o.blocks) for o in outcomes)
     counts = {"tests": str(len(outcomes)), "failures": str(failures), "errors": str(errors)}
     root = ET.Element("testsuites", {"name": "auditkit gate", **counts, "time": "0"})
     suite = ET.SubElement(root, "testsuite", {"name": suite_name, **counts, "skipped": str(skipped), "time": "0"})

@@ -18,12 +18,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from auditkit._io import atomic_write_bytes
 from auditkit._logging import get_logger
+from auditkit._unicode import utf8_safe
 from auditkit.exceptions import UserInputError
 from auditkit.gate._checks import evaluate
 from auditkit.gate._integrity import integrity_outcomes
 from auditkit.gate._junit import junit_xml
 from auditkit.gate._policy import Policy, load_policy
-from auditkit.gate._sarif import sarif_json
+from auditkit.gate._sarif import repository_uri, sarif_json
 from auditkit.gate._text import markdown_summary
 from auditkit.gate._verdict import RuleOutcome, Verdict
 from auditkit.scorecard import read_scorecard
@@ -72,7 +73,7 @@ def write_outputs(verdict: Verdict, outputs: GateOutputs, *, scorecard_uri: str 
         written.append(_write(outputs.markdown, markdown_summary(verdict).encode()))
     if outputs.verdict_json is not None:
         text = json.dumps(verdict.to_json(), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
-        written.append(_write(outputs.verdict_json, text.encode()))
+        written.append(_write(outputs.verdict_json, utf8_safe(text).encode()))
     if outputs.step_summary is not None:
         try:
             with open(outputs.step_summary, "a", encoding="utf-8") as handle:
@@ -142,5 +143,5 @@ def run_gate(
     verdict = evaluate(doc, rules, baseline=old, tolerance=float(tolerance), extra=extra)
     _log.info("gate %s: %s", verdict.status, verdict.counts())
     if outputs is not None:
-        write_outputs(verdict, outputs, scorecard_uri=str(scorecard))
+        write_outputs(verdict, outputs, scorecard_uri=repository_uri(scorecard))
     return verdict

@@ -163,7 +163,7 @@ def run_pipeline(
     stages: tuple[str, ...] = STAGE_ORDER,
     force: bool = False,
     only: tuple[str, ...] | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Run every stage of ``config`` in order into ``config.output_dir / config.name``.
@@ -177,6 +177,8 @@ def run_pipeline(
         Re-run every stage even when its inputs did not change.
     only:
         Run just these stages (earlier stages' outputs must exist).
+    progress:
+        Progress bars and a per-stage elapsed-time line on stderr; ``None`` (default): only when stderr is a terminal.
     echo:
         Receives one status line per stage (the CLI prints them).
 
@@ -188,6 +190,7 @@ def run_pipeline(
     StageError
         A stage failed for another reason; the message names the stage and error type only.
     """
+    progress = sys.stderr.isatty() if progress is None else progress
     pipeline = load_stages(stages)
     names = [s if isinstance(s, str) else s.name for s in pipeline]
     preflight(config, stages=[n for n in names if not only or n in only], data=False)

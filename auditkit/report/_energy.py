@@ -75,7 +75,7 @@ def energy_totals(stages: Any) -> dict[str, Any]:
     kwh = _total([e.energy_kwh for e in measured.values()])
     co2 = _total([e.co2_kg for e in measured.values()])
     how: dict[str, Any] = {
-        "method": ", ".join(sorted({e.method or "recorded by the stage" for e in measured.values()})) or None,
+        "method": ", ".join(sorted({e.method or "figures in the stage summaries" for e in measured.values()})) or None,
         "country_iso_code": ", ".join(sorted({e.country_iso_code for e in measured.values() if e.country_iso_code})) or None,
         "stages": sorted(measured),
         "not_measured": {name: e.reason for name, e in found.items() if name not in measured and e.reason},
@@ -84,10 +84,10 @@ def energy_totals(stages: Any) -> dict[str, Any]:
 
 
 def measurement_text(how: Any) -> str:
-    """One line for readers: ``codecarbon offline tracker (grid: USA), stages: explain, train``."""
+    """One line for readers: ``codecarbon offline tracker, grid USA; stages: explain, train``."""
     if not isinstance(how, Mapping) or not how.get("stages"):
         return "not measured"
-    text = str(how.get("method") or "measured")
+    text = str(how.get("method") or "figures in the stage summaries")
     if how.get("country_iso_code"):
-        text += f" (grid: {how['country_iso_code']})"
-    return f"{text}, stages: {', '.join(str(s) for s in how['stages'])}"
+        text += f", grid {how['country_iso_code']}"
+    return f"{text}; stages: {', '.join(str(s) for s in how['stages'])}"

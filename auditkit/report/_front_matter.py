@@ -114,7 +114,7 @@ def card_metadata_dict(doc: Mapping[str, Any]) -> tuple[str, dict[str, Any], lis
 
 def _plain_card_dict(name: str, meta: Mapping[str, Any], results: list[dict[str, Any]]) -> dict[str, Any]:
     """What ``ModelCardData(...).to_dict()`` gives, for installs without ``huggingface_hub``."""
-    out = {k: ([v] if k == "language" and isinstance(v, str) else v) for k, v in meta.items()}
+    out = dict(meta)
     if results:
         first = results[0]
         metrics = [{k: v for k, v in (("type", r["metric_type"]), ("value", r["metric_value"]), ("name", r.get("metric_name")),

@@ -5,8 +5,8 @@ The YAML front matter comes from :mod:`auditkit.report._front_matter`
 every printed value passes :func:`md_escape`, which escapes only what Markdown
 (CommonMark + GFM tables) would otherwise interpret: ``<``/``>`` and entity-like
 ``&`` as HTML entities (no raw HTML), backslash, backtick, ``*``, ``[``, ``]``,
-``|``, ``~``, ``_`` at a word boundary, ``://`` (no autolink), a leading
-``#``/``-``/``+``/``>``/``1.``; line breaks (U+2028/U+2029 too) fold into
+``|``, ``~``, ``_`` at a word boundary, ``://`` (no autolink), and a
+leading ``#``, ``-``, ``+`` or ``1.`` that would start a heading or a list; line breaks (U+2028/U+2029 too) fold into
 spaces and invisible controls are dropped. Dates, paths and quotes stay as
 written, and a hostile string stays inert text in any Markdown renderer (S2).
 """
@@ -28,7 +28,7 @@ _BREAKS = re.compile(r"[\r\n\u2028\u2029\u0085\x0b\x0c]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE]-?[0-9]+)?$")
 _INLINE = re.compile(r"[\\`*\[\]|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|&(?=#?[A-Za-z0-9]+;)|[<>]|:(?=//)")
-_LEADING = re.compile(r"^(\s*)([#>+-]|[0-9]+(?=[.)]))")
+_LEADING = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[+-](?=\s|$)|[0-9]{1,9}(?=[.)](?:\s|$)))")
 _ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 

@@ -2,13 +2,19 @@
 
 Language files refer to these by name, so a new language can reuse them
 without code; a new kind of checksum is the only thing that needs code here.
+:data:`WORD_CHECKS` are built per language from its word list (``name_like``:
+no word of the match is one usually written in lower case, nor one that
+never belongs to a name).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Container
 
-__all__ = ["CHECKS", "luhn_ok", "nir_ok"]
+__all__ = ["CHECKS", "WORD_CHECKS", "luhn_ok", "nir_ok"]
+
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
 def luhn_ok(value: str) -> bool:
@@ -45,3 +51,15 @@ def nir_ok(value: str) -> bool:
 
 CHECKS: dict[str, Callable[[str], bool]] = {"luhn": luhn_ok, "nir_key": nir_ok}
 """Validators by the name a language file uses."""
+
+
+def _name_like(lower_words: Container[str], stop: Container[str]) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        words = [w.lower() for w in _LETTERS.findall(value)]
+        return bool(words) and not any(w in lower_words or w in stop for w in words)
+
+    return check
+
+
+WORD_CHECKS: dict[str, Callable[[Container[str], Container[str]], Callable[[str], bool]]] = {"name_like": _name_like}
+"""Validators built from a language's word lists (usually lower-case words, words never in a name)."""

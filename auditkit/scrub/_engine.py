@@ -259,7 +259,7 @@ class DetectionEngine:
             for (offset, chunk), doc in zip(chunks, docs, strict=True):
                 mono = [(max(a, offset) - offset, min(b, offset + len(chunk)) - offset) for a, b in view.mono if a < offset + len(chunk) and b > offset]
                 found.extend(self._analyze_chunk(chunk, offset, doc, mono))
-            found = self._refine_names(view.text, found)
+            found = self._refine_names(view, found)
         except _RowTimeout:
             return RowFailure(f"analysis exceeded the time budget (scrub.row_timeout_s={self.config.row_timeout_s})")
         except Exception as exc:  # noqa: BLE001 - fail closed, reason without data
@@ -301,13 +301,14 @@ class DetectionEngine:
             out.append(Detection(res.entity_type, res.start + offset, res.end + offset, float(res.score)))
         return out
 
-    def _refine_names(self, text: str, found: list[Detection]) -> list[Detection]:
+    def _refine_names(self, view: CasedView, found: list[Detection]) -> list[Detection]:
         """Trim titles off PERSON spans, widen them over the rest of the name, add other mentions."""
+        text = view.text
         persons = [d for d in found if d.entity == "PERSON"]
         emails = [(d.start, d.end) for d in found if d.entity == "EMAIL_ADDRESS"]
         if not persons and not emails:
             return found
         widened = self.names.expand(text, [(d.start, d.end) for d in persons])
-        mentions = self.names.mentions(text, widened, emails)
+        mentions = self.names.expand(text, self.names.mentions(text, widened, emails, view.mono))
         others = [d for d in found if d.entity != "PERSON"]
         return others + [Detection("PERSON", start, end, 0.6) for start, end in widened + mentions]

@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from auditkit.exceptions import ConfigError
-from auditkit.scrub._checks import CHECKS
+from auditkit.scrub._checks import CHECKS, WORD_CHECKS
 
 __all__ = ["LanguagePack", "PatternSpec", "RecognizerSpec", "available_languages", "load_language"]
 
@@ -176,8 +176,9 @@ def _spec(rec: _Recognizer, source: str, fragments: dict[str, str]) -> Recognize
     patterns = []
     for pat in rec.patterns:
         where = f"{source}.yaml, {rec.entity}/{pat.name}"
-        if pat.check is not None and pat.check not in CHECKS:
-            raise ConfigError(f"scrub language file {where}: unknown check {pat.check!r}; expected one of {sorted(CHECKS)}")
+        if pat.check is not None and pat.check not in CHECKS and pat.check not in WORD_CHECKS:
+            known = sorted([*CHECKS, *WORD_CHECKS])
+            raise ConfigError(f"scrub language file {where}: unknown check {pat.check!r}; expected one of {known}")
         flags = 0
         for flag in pat.flags:
             flags |= _FLAGS[flag]

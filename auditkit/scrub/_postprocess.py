@@ -25,6 +25,7 @@ _CAP_WORD = rf"[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?"
 _LEFT = re.compile(rf"({_CAP_WORD})[ \t]+$")
 _LEAD = re.compile(r"([A-Za-z]+)\.?[ \t]+")
 _LOCAL_PART = re.compile(r"([A-Za-z0-9._%+-]+)@")
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 def _sentence_start(text: str, index: int) -> bool:
@@ -74,11 +75,14 @@ class NameRules:
             out.append((start, end))
         return out
 
-    def _name_words(self, text: str, spans: Iterable[tuple[int, int]]) -> set[str]:
+    def _name_words(
+        self, text: str, spans: Iterable[tuple[int, int]], mono: Sequence[tuple[int, int]] = ()
+    ) -> set[str]:
         words: set[str] = set()
         for start, end in spans:
-            for word in re.findall(r"[A-Za-z][A-Za-z'’-]{2,}", text[start:end]):
-                if word.lower() not in self.stop and word[0].isupper():
+            any_case = any(a <= start and end <= b for a, b in mono)
+            for word in _NAME_WORD.findall(text[start:end]):
+                if len(word) >= 3 and word.lower() not in self.stop and (any_case or word[0].isupper()):
                     words.add(word)
         return words
 
@@ -91,17 +95,22 @@ class NameRules:
         return {w for w in words if w.lower() not in self.stop}
 
     def mentions(
-        self, text: str, person_spans: Sequence[tuple[int, int]], email_spans: Sequence[tuple[int, int]] = ()
+        self,
+        text: str,
+        person_spans: Sequence[tuple[int, int]],
+        email_spans: Sequence[tuple[int, int]] = (),
+        mono: Sequence[tuple[int, int]] = (),
     ) -> list[tuple[int, int]]:
         """Every other mention of a detected name word in ``text``.
 
-        Words come from PERSON spans (matched case-insensitively) and from e-mail
-        local parts (matched only where capitalised, as a name would be written).
+        Words come from PERSON spans (matched case-insensitively; inside the
+        one-case lines ``mono`` a name word may be a lower-case word) and from
+        e-mail local parts (matched only where capitalised, as a name would be written).
         """
         found: list[tuple[int, int]] = []
-        words = self._name_words(text, person_spans)
+        words = self._name_words(text, person_spans, mono)
         if words:
-            pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b", re.IGNORECASE)
+            pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(words))) + r")(?!\w)", re.IGNORECASE)
             found.extend(m.span() for m in pattern.finditer(text))
         email = self._email_words(text, email_spans) - words
         if email:

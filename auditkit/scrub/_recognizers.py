@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from auditkit.scrub._checks import CHECKS, luhn_ok
+from auditkit.scrub._checks import CHECKS, WORD_CHECKS, luhn_ok
 
 __all__ = ["RegexRecognizer", "RegexRule", "default_recognizers", "luhn_ok"]
 
@@ -157,11 +157,12 @@ def default_recognizers(language: str = "en") -> list[RegexRecognizer]:
     from auditkit.scrub._languages import load_language
 
     pack = load_language(language)
+    checks = {**CHECKS, **{name: make(pack.lower_words, pack.name_stop) for name, make in WORD_CHECKS.items()}}
     out = []
     for spec in pack.recognizers:
         rules = [
             RegexRule(p.name, p.regex, p.score, group=p.group, flags=p.flags,
-                      check=CHECKS[p.check] if p.check else None, view=p.view)
+                      check=checks[p.check] if p.check else None, view=p.view)
             for p in spec.patterns
         ]
         name = f"auditkit_{spec.entity.lower()}" if spec.source == language else f"auditkit_{spec.source}_{spec.entity.lower()}"

@@ -79,7 +79,9 @@ class FairnessLoss(nn.Module):
     *current* ``lambda``, and then updates ``lambda <- max(0, lambda + dual_lr * (gap - epsilon))``
     using the detached gap. In eval mode (``.eval()``) nothing is updated. Under
     ``torch.distributed`` the gap is global, so every rank takes the same step and the
-    multipliers stay in sync. ``lambda`` is a buffer, saved in ``state_dict``.
+    multipliers stay in sync. ``lambda`` is a buffer, saved in ``state_dict``; with the
+    running sums and counts it is part of every :class:`~auditkit.train.FairTrainer`
+    checkpoint and restored on resume, so a resumed run equals an uninterrupted one.
 
     Group sums are all-reduced when ``torch.distributed`` is initialised with more than
     one process; a group with no example in the (global, running) batch is left out of

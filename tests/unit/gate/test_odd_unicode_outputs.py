@@ -48,7 +48,11 @@ def test_junit_is_well_formed_utf8_with_the_surrogate_replaced_and_controls_drop
 
 
 def test_sarif_is_utf8_json_with_the_surrogate_replaced() -> None:
-    text = sarif_json(_verdict())
+    card = _odd_card()  # SARIF carries failures only: make the odd attribute's gap fail
+    card["fairness"]["attributes"][ODD_ATTRIBUTE]["equal_opportunity_difference"] = {"value": 0.3, "ci_low": 0.2, "ci_high": 0.4}
+    verdict = evaluate(card, load_policy("default"))
+    assert any(SURROGATE in o.metric and o.status == "fail" for o in verdict.outcomes)
+    text = sarif_json(verdict)
     text.encode("utf-8")
     log = json.loads(text)
     messages = [result["message"]["text"] for result in log["runs"][0]["results"]]
