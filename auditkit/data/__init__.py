@@ -2,12 +2,15 @@
 
 from auditkit.data._dataset import SPLITS, AuditDataset, load_dataset, validate_frame
 from auditkit.data._sensitive import check_group_counts, check_sensitive_values, missing_mask
+from auditkit.data._stream import TableWriter, iter_table, table_rows
 from auditkit.data._table import SUPPORTED_SUFFIXES, load_table, save_table, table_format
 
 __all__ = [
     "SPLITS",
     "SUPPORTED_SUFFIXES",
     "AuditDataset",
+    "TableWriter",
+    "iter_table",
     "check_group_counts",
     "check_sensitive_values",
     "load_dataset",
@@ -15,5 +18,6 @@ __all__ = [
     "missing_mask",
     "save_table",
     "table_format",
+    "table_rows",
     "validate_frame",
 ]

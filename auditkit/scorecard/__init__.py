@@ -19,7 +19,7 @@ from auditkit.scorecard._attest import (
     write_envelope,
 )
 from auditkit.scorecard._canonical import canonical_bytes, changed_paths, content_digest, evidence, section_digests
-from auditkit.scorecard._io import load_document, load_scorecard, parse_scorecard, read_scorecard, seal, set_section, write_scorecard
+from auditkit.scorecard._io import load_document, load_scorecard, parse_scorecard, read_scorecard, seal, section_document, set_section, write_scorecard
 from auditkit.scorecard._keys import generate_keypair, key_id, load_private_key, load_public_key, write_keypair
 from auditkit.scorecard._metric import Metric, as_metric
 from auditkit.scorecard._model import SCHEMA_VERSION, SUPPORTED_MAJOR, Scorecard
@@ -84,6 +84,7 @@ __all__ = [
     "read_scorecard",
     "seal",
     "section_digests",
+    "section_document",
     "set_section",
     "sign_scorecard",
     "signature_info",

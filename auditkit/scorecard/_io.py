@@ -16,14 +16,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from auditkit._io import atomic_write_json
 from auditkit.exceptions import SchemaError, UserInputError
 from auditkit.scorecard._canonical import content_digest, section_digests
 from auditkit.scorecard._model import SCHEMA_VERSION, SUPPORTED_MAJOR, Scorecard
 
-__all__ = ["load_document", "load_scorecard", "parse_scorecard", "read_scorecard", "seal", "set_section", "write_scorecard"]
+__all__ = ["load_document", "load_scorecard", "parse_scorecard", "read_scorecard", "seal", "section_document", "set_section", "write_scorecard"]
 
 _VERSION = re.compile(r"^([0-9]+)\.([0-9]+)$")
 _PATH_DEPTH = 3
@@ -72,6 +72,25 @@ def parse_scorecard(doc: Any, *, source: str = "scorecard") -> Scorecard:
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
         message = first["msg"] if first["type"] in ("value_error", "missing", "extra_forbidden") else first["type"]
         raise SchemaError(f"{source}: fails the scorecard schema at '{_where(tuple(first['loc']))}': {message}{more}") from None
+
+
+def section_document(model: type[BaseModel], data: Mapping[str, Any], *, source: str) -> dict[str, Any]:
+    """Validate a stage's section output against its model and return its JSON form.
+
+    Stages call this before writing their output file, so a section that would not
+    load into the scorecard fails in the stage that made it, naming the location.
+
+    Raises
+    ------
+    SchemaError
+        The first failing location and rule; values are never echoed.
+    """
+    try:
+        return model.model_validate(dict(data)).model_dump(mode="json")
+    except ValidationError as exc:
+        first = exc.errors(include_input=False, include_url=False)[0]
+        message = first["msg"] if first["type"] in ("value_error", "missing", "extra_forbidden") else first["type"]
+        raise SchemaError(f"{source}: fails the scorecard model at '{_where(tuple(first['loc']))}': {message}") from None
 
 
 def seal(doc: Mapping[str, Any]) -> dict[str, Any]:

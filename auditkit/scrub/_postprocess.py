@@ -63,7 +63,7 @@ class NameRules:
         for start, end in spans:
             while (lead := _LEAD.match(text, start, end)) and lead.group(1).lower() in self.stop:
                 start = lead.end()
-            if start >= end:
+            if start >= end or all(w.lower() in self.stop for w in _NAME_WORD.findall(text[start:end])):
                 continue
             while (match := self._right.match(text, end)) and match.group(1).lower() not in self.stop:
                 end = match.end()

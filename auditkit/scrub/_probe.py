@@ -5,7 +5,7 @@ For every entity type the scrubber is configured to find, the probe draws
 them in a seeded sample of the user's real texts at the places identifiers
 naturally sit: in a header line above the text, in running text (the phrase
 replaces a word) and in a signature line below it. Each probe text is a stretch of
-about 400 characters of a host text carrying five identifiers (a header, three in
+about 250 characters of a host text carrying five identifiers (a header, three in
 the text, a signature), usually of five different types. The same scrubber
 analyses the probe texts; an identifier is *caught* when every letter and digit of
 it lies inside a detected span (of any type: any replacement removes it), and
@@ -52,6 +52,8 @@ _log = get_logger(__name__)
 
 PROBE_LABEL = "recall on inserted identifiers; bounds but does not equal recall on the corpus's own identifiers"
 POSITIONS = ("header", "inline", "signature")
+WINDOW = 250
+"""Characters of a host text around the planted identifiers (a few sentences of real context)."""
 _NO_GENERATOR = "no synthetic generator for this entity type; its recall was not probed"
 _NO_HOSTS = "no non-empty text to plant identifiers in; recall was not probed"
 _ALL_WITHHELD = "every probe text holding this type was withheld (analysis failed); recall not measured"
@@ -126,7 +128,7 @@ class Reservoir:
     Each kept text is cut to a random window of ``4 * window`` characters.
     """
 
-    def __init__(self, size: int, *, seed: int, window: int = 400) -> None:
+    def __init__(self, size: int, *, seed: int, window: int = WINDOW) -> None:
         self.size, self.window = size, window
         self.items: list[str] = []
         self._seen = 0
@@ -145,7 +147,7 @@ class Reservoir:
             self.items[slot] = _window(value, 4 * self.window, self._rng)
 
 
-def sample_hosts(texts: Iterable[Any], k: int, *, seed: int, window: int = 400) -> list[str]:
+def sample_hosts(texts: Iterable[Any], k: int, *, seed: int, window: int = WINDOW) -> list[str]:
     """Reservoir-sample ``k`` non-empty texts from ``texts`` (see :class:`Reservoir`)."""
     reservoir = Reservoir(k, seed=seed, window=window)
     for value in texts:
@@ -250,7 +252,7 @@ def recall_probe(
     *,
     per_type: int = 400,
     seed: int = 13,
-    window: int = 400,
+    window: int = WINDOW,
     confidence: float = 0.95,
     batch: int = 256,
 ) -> RecallProbe:

@@ -132,3 +132,15 @@ def test_ci_snippet_fails_the_job_when_the_released_weights_differ(released: dic
 def test_example_policies_load_and_pass_the_reference_scorecard(path: Path) -> None:
     verdict = evaluate(make_scorecard(), load_policy(path))
     assert verdict.exit_code == 0, [o.message for o in verdict.outcomes if o.status != "pass"]
+
+
+def test_github_gate_step_writes_the_step_summary_and_the_junit_the_reporter_reads(released: dict[str, str]) -> None:
+    doc = yaml.safe_load((EXAMPLES / "ci" / "github-actions.yml").read_text())
+    summary = Path(released["cwd"]) / "step-summary.md"
+    env = {**_env(PATH=released["PATH"], **_variables(doc)), "GITHUB_STEP_SUMMARY": str(summary)}
+    done = subprocess.run(["bash", "-c", _commands(doc)[0]], capture_output=True, text=True, timeout=120,
+                          cwd=released["cwd"], env=env, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert summary.read_text(encoding="utf-8").startswith("## auditkit gate: PASS")
+    reporter = next(s for s in doc["jobs"]["gate"]["steps"] if "action-junit-report" in str(s.get("uses", "")))
+    assert (Path(released["cwd"]) / reporter["with"]["report_paths"]).is_file()

@@ -79,7 +79,7 @@ def test_stage_without_baseline_reports_no_mitigation(run_dir):
     run_dir.path("baseline_predictions.parquet").unlink()
     STAGE.run(run_dir)
     out = json.loads(run_dir.path("fairness.json").read_text())
-    assert "baseline" not in out and out["mitigation"] == "none"
+    assert out.get("baseline") is None and out["mitigation"] == "none"
 
 
 def test_stage_output_holds_no_text(run_dir):

@@ -8,6 +8,7 @@ from auditkit._io import atomic_write_json
 from auditkit.evaluate import performance, predict
 from auditkit.pipeline._stage import Stage, StageContext
 from auditkit.pipeline._stages._common import read_split
+from auditkit.scorecard import PerformanceSection, section_document
 
 __all__ = ["STAGE"]
 
@@ -25,7 +26,7 @@ def _run(ctx: StageContext) -> dict[str, Any]:
         result["baseline"] = performance(base).to_json()
     elif ctx.path("baseline_predictions.parquet").exists():
         ctx.path("baseline_predictions.parquet").unlink()
-    atomic_write_json(ctx.path("evaluation.json"), result)
+    atomic_write_json(ctx.path("evaluation.json"), section_document(PerformanceSection, result, source="evaluation.json"))
     return {"accuracy": result["model"]["accuracy"], "macro_f1": result["model"]["macro_f1"], "n": result["model"]["n"]}
 
 

@@ -27,6 +27,7 @@ from auditkit.evaluate._term_swap import DEFAULT_PAIRS, term_swap
 from auditkit.exceptions import StageError
 from auditkit.pipeline._stage import Stage, StageContext
 from auditkit.pipeline._stages._common import read_split
+from auditkit.scorecard import FairnessSection, section_document
 
 __all__ = ["STAGE"]
 
@@ -127,7 +128,7 @@ def _run(ctx: StageContext) -> dict[str, Any]:
     out["mitigation"] = ctx.config.fairness.mitigation if base_file.is_file() else "none"
     out["min_group_size"] = ctx.config.fairness.min_group_size
     out["confidence"] = ctx.config.fairness.confidence
-    atomic_write_json(ctx.path("fairness.json"), out)
+    atomic_write_json(ctx.path("fairness.json"), section_document(FairnessSection, out, source="fairness.json"))
     return _summary(out)
 
 
