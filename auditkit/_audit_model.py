@@ -12,6 +12,7 @@ manifest, skip-if-unchanged and checks as ``auditkit run``.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +36,13 @@ class AuditResult:
         ``run_dir / "scorecard.json"`` (``None`` when the report stage did not run).
     scorecard:
         The scorecard document.
+    policy:
+        The gate's full verdict (the scorecard's ``policy`` section: rules, counts) when a policy was given.
     verdict:
-        The gate's verdict (the scorecard's ``policy`` section) when a policy was given.
+        The gate's outcome, ``"pass"``, ``"fail"`` or ``"inconclusive"`` (``None`` without a policy).
+    passed:
+        ``True`` only when the gate passed (warnings allowed); ``False`` when it failed or was
+        inconclusive; ``None`` without a policy (nothing was judged).
     exit_code:
         The gate's exit code (0 pass, 1 fail, 4 inconclusive) or ``None`` without a policy.
     stages:
@@ -46,9 +52,15 @@ class AuditResult:
     run_dir: Path
     scorecard_path: Path | None
     scorecard: dict[str, Any] = field(default_factory=dict)
-    verdict: dict[str, Any] | None = None
+    policy: dict[str, Any] | None = None
+    verdict: str | None = None
+    passed: bool | None = None
     exit_code: int | None = None
     stages: dict[str, str] = field(default_factory=dict)
+
+
+def _print_status(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def default_run_dir(model_dir: str | os.PathLike[str]) -> Path:
@@ -80,7 +92,7 @@ def _config(model_dir: Path, data_path: Path, run_dir: Path, opts: dict[str, Any
         "data": {"path": str(data_path), "text_column": opts["text_column"], "label_column": opts["label_column"],
                  "labels": opts["labels"], "positive_label": opts["positive_label"], "sensitive": sensitive,
                  "id_column": opts["id_column"]},
-        "model": {"path": str(model_dir), "max_length": opts["max_length"]},
+        "model": {"path": str(model_dir), "max_length": opts["max_length"], "copy_into_run": opts["copy_model"]},
         "training": {"eval_batch_size": opts["batch_size"], "device": opts["device"]},
         "fairness": {"sensitive": sensitive[0] if sensitive else None, "mitigation": "none", "compare_baseline": False,
                      "min_group_size": opts["min_group_size"], "bootstrap": opts["bootstrap"],
@@ -133,6 +145,7 @@ def audit_model(
     device: str = "auto",
     seed: int = 13,
     sign_key: str | None = None,
+    copy_model: bool = False,
     force: bool = False,
     progress: bool = False,
     echo: Callable[[str], None] | None = None,
@@ -174,10 +187,14 @@ def audit_model(
     sign_key:
         Ed25519 private key (PEM path or ``env:VARNAME``) that signs the scorecard into
         ``scorecard.intoto.jsonl``; the gate then verifies it with the key's public half.
+    copy_model:
+        Copy the model folder into the run folder's ``model/``; by default ``model/`` links to
+        ``model_dir`` and the scorecard binds the audited files by their SHA-256.
     force:
         Re-run every stage even when its inputs did not change.
     progress, echo:
-        Show progress bars; receive one status line per stage.
+        Show progress bars and each stage's elapsed time on stderr (on a terminal); receive one status
+        line per stage (with ``progress=True`` and no ``echo`` they are printed on stderr).
 
     Returns
     -------
@@ -204,18 +221,23 @@ def audit_model(
             "labels": labels, "positive_label": positive_label_for(labels, positive_label), "policy": policy, "scrub": scrub, "explain": explain,
             "explain_samples": explain_samples, "min_group_size": min_group_size, "bootstrap": bootstrap,
             "batch_size": batch_size, "max_length": max_length, "device": device, "seed": seed,
-            "sign_key": _sign_key(sign_key)}
+            "sign_key": _sign_key(sign_key), "copy_model": copy_model}
     config = _config(model, Path(data).resolve(), run_dir, opts)
     stages = AUDIT_STAGES if policy is not None else tuple(s for s in AUDIT_STAGES if s != "gate")
+    if progress and echo is None:
+        echo = _print_status
     summary = run_pipeline(config, stages=stages, force=force, progress=progress, echo=echo)
     card_path = summary.run_dir / "scorecard.json"
     card = read_json(card_path) if card_path.is_file() else {}
     verdict = card.get("policy") if policy is not None and isinstance(card.get("policy"), dict) else None
+    outcome = str(verdict["verdict"]) if verdict is not None and verdict.get("verdict") is not None else None
     return AuditResult(
         run_dir=summary.run_dir,
         scorecard_path=card_path if card_path.is_file() else None,
         scorecard=card,
-        verdict=verdict,
+        policy=verdict,
+        verdict=outcome,
+        passed=None if outcome is None else outcome == "pass",
         exit_code=summary.gate_exit_code if policy is not None else None,
         stages={name: str(rec.get("status")) for name, rec in summary.stages.items()},
     )

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from auditkit._architecture import ensure_pad_token
 from auditkit._offline import force_offline
 from auditkit.exceptions import DataError, UnsafeArtifactError
 
@@ -135,7 +136,11 @@ def load_classifier(
     id2label: dict[int, str] | None = None,
     device: str = "cpu",
 ) -> tuple[Any, Any]:
-    """Load ``(model, tokenizer)`` from a local folder: safetensors only, no remote code, no hub."""
+    """Load ``(model, tokenizer)`` from a local folder: safetensors only, no remote code, no hub.
+
+    The tokenizer always has a pad token and the model's config its id; decoder
+    classifiers pad on the left (see :func:`auditkit._architecture.ensure_pad_token`).
+    """
     folder = check_safe_folder(path)
     force_offline()
     from transformers import AutoModelForSequenceClassification
@@ -151,4 +156,5 @@ def load_classifier(
             str(folder), local_files_only=True, trust_remote_code=False, use_safetensors=True, **kwargs
         )
     tokenizer = load_tokenizer(folder)
+    ensure_pad_token(model, tokenizer)  # decoder LLMs often ship without one (auditkit/_architecture.py)
     return model.to(device), tokenizer

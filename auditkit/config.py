@@ -23,12 +23,14 @@ from auditkit.exceptions import ConfigError
 __all__ = [
     "ComputeConfig",
     "DataConfig",
+    "DeploymentConfig",
     "ExplainConfig",
     "FairnessConfig",
     "LoraConfig",
     "ModelConfig",
     "PrivacyConfig",
     "ReportConfig",
+    "RobustnessConfig",
     "RunConfig",
     "ScrubConfig",
     "TrainingConfig",
@@ -87,6 +89,9 @@ class ModelConfig(_Section):
 
     path: Path | None = None
     max_length: int = Field(128, ge=8, le=8192)
+    copy_into_run: bool = Field(
+        False, description="auditkit audit: copy the audited folder into the run folder's model/ instead of linking "
+                           "to it (the scorecard binds its file hashes either way)")
 
 
 class LoraConfig(_Section):
@@ -255,6 +260,43 @@ class PrivacyConfig(_Section):
     device: Literal["auto", "cpu", "cuda"] = "auto"
 
 
+PerturbationName = Literal[
+    "typo_keyboard", "char_drop", "char_swap", "lower", "upper", "title", "punctuation", "whitespace",
+    "placeholder_style", "names", "places", "abbreviations",
+]
+"""The perturbations of :mod:`auditkit.evaluate._perturb` (a test keeps the two lists equal)."""
+
+
+class RobustnessConfig(_Section):
+    """The perturbation suite on the test split (inference only: no training).
+
+    Group sizes, bootstrap and confidence follow the ``fairness`` section, so the
+    robustness gap uses the same groups as the fairness gaps.
+    """
+
+    enabled: bool = True
+    perturbations: list[PerturbationName] | None = Field(
+        None, description="Perturbation names (auditkit.evaluate.PERTURBATIONS); None runs them all."
+    )
+    rate: float = Field(0.05, ge=0, le=1, description="Per-letter probability of typos, drops and swaps.")
+    max_texts: int = Field(300, ge=1, description="Test at most this many texts (a seeded sample).")
+
+
+VariantName = Literal["int8_dynamic", "bf16", "fp16", "prune_30", "prune_50"]
+
+
+class DeploymentConfig(_Section):
+    """Deployment variants of the trained model, each audited like the full model (CPU, off by default)."""
+
+    variants: list[VariantName] = Field(
+        default_factory=list,
+        description="int8_dynamic (dynamic int8 Linear layers), bf16/fp16 (dtype cast), prune_30/prune_50 "
+        "(global magnitude pruning of the Linear weights).",
+    )
+    latency_examples: int = Field(64, ge=1, description="Test examples timed for the CPU latency per example.")
+    threads: int | None = Field(None, ge=1, description="torch threads while timing; None keeps the current setting.")
+
+
 class ReportConfig(_Section):
     """Scorecard rendering and signing.
 
@@ -297,6 +339,8 @@ class RunConfig(_Section):
     explain: ExplainConfig = Field(default_factory=ExplainConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    robustness: RobustnessConfig = Field(default_factory=RobustnessConfig)
+    deployment: DeploymentConfig = Field(default_factory=DeploymentConfig)
     compute: ComputeConfig = Field(default_factory=ComputeConfig)
     policy: str | None = None
 

@@ -96,7 +96,8 @@ def bench_callback(tmp: Path, n_rows: int) -> None:
         args = TrainingArguments(output_dir=str(tmp / name.replace(" ", "_")), report_to="none", per_device_eval_batch_size=64,
                                  disable_tqdm=True, dataloader_pin_memory=False, use_cpu=True)
         trainer = Trainer(model=model, args=args, eval_dataset=data, processing_class=tok,
-                          data_collator=DataCollatorWithPadding(tok), callbacks=callbacks)
+                          data_collator=DataCollatorWithPadding(tok), callbacks=callbacks,
+                          compute_metrics=callbacks[0].compute_metrics if callbacks else None)
         trainer.evaluate()  # warm-up
         began = time.perf_counter()
         trainer.evaluate()

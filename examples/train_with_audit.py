@@ -1,9 +1,12 @@
 """Fine-tune a text classifier with an ordinary ``transformers.Trainer`` and audit it as it trains.
 
-The only auditkit line is the callback: ``AuditCallback(eval_frame, sensitive="gender")``.
-At every evaluation the Trainer's metrics gain ``eval_fair/gender/...`` values (so any
-reporter you enable shows them); at the end ``scorecard.json`` lands next to the model,
-ready for the release gate::
+The auditkit lines are the callback, ``AuditCallback(eval_frame, sensitive="gender")``,
+given to the Trainer as a callback and as its ``compute_metrics`` (it reads the
+predictions the Trainer already made; nothing is predicted twice). At every evaluation
+the Trainer's metrics gain ``eval_fair/gender/...`` values (so any reporter you enable
+shows them); at the end of training ``scorecard.json`` is written, and after saving the
+model ``audit.write_scorecard(model_dir=...)`` adds its hashes to that one file, ready
+for the release gate::
 
     python examples/train_with_audit.py --data notes.csv --output-dir out/triage
     auditkit gate out/triage/scorecard.json --policy default --model-dir out/triage/model
@@ -77,19 +80,20 @@ def main() -> None:
         eval_strategy="epoch" if args.max_steps < 0 else "steps", eval_steps=None if args.max_steps < 0 else max(args.max_steps // 2, 1),
         save_strategy="no", report_to="none", dataloader_pin_memory=False, seed=args.seed, logging_steps=1, disable_tqdm=True,
     )
-    audit = AuditCallback(eval_frame, sensitive=args.sensitive, text_column=args.text_column,
-                          label_column=args.label_column, min_group_size=args.min_group_size, seed=args.seed)
+    audit = AuditCallback(eval_frame, sensitive=args.sensitive, label_column=args.label_column,
+                          min_group_size=args.min_group_size, seed=args.seed)
     trainer = Trainer(
         model=model, args=training_args, train_dataset=encode(train_frame), eval_dataset=encode(eval_frame),
         processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer), callbacks=[audit],
+        compute_metrics=audit.compute_metrics,
     )
     torch.manual_seed(args.seed)
-    trainer.train()
-    metrics = trainer.evaluate()
+    trainer.train()  # evaluates as eval_strategy says; the last evaluation is of the final model
+    metrics = audit.last_metrics
     saved = args.output_dir / "model"
     trainer.model.save_pretrained(saved)  # safetensors only (trainer.save_model would add a pickled training_args.bin)
     tokenizer.save_pretrained(saved)
-    card = audit.write_scorecard(args.output_dir / "scorecard.json", model=trainer.model, tokenizer=tokenizer, model_dir=saved)
+    card = audit.write_scorecard(model_dir=saved)  # the scorecard of the final evaluation, now bound to the saved files
     for key in sorted(k for k in metrics if k.startswith("eval_fair/") and k.count("/") == 2):
         print(f"{key} = {metrics[key]:.4f}")
     print(f"scorecard: {card}")

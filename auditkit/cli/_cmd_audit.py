@@ -43,6 +43,8 @@ def audit(
         Optional[str],  # noqa: UP045
         typer.Option("--sign-key", help="Sign scorecard.json with this Ed25519 key (PEM file or env:VAR)."),
     ] = None,
+    copy_model: Annotated[bool, typer.Option("--copy-model", help="Copy the model folder into the run folder "
+                                             "(default: link to it; the scorecard binds its file hashes).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Re-run every stage even if unchanged.")] = False,
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", show_default=False,  # noqa: UP045
                                                      help="Progress bars on stderr (default: on when stderr is a terminal; off with --quiet).")] = None,
@@ -71,15 +73,15 @@ def audit(
             identity_terms=identity_terms, id_column=id_column,
             positive_label=positive_label, output_dir=run_dir, policy=policy, scrub=scrub, explain=explain,
             explain_samples=explain_samples, min_group_size=min_group_size, bootstrap=bootstrap, device=device,
-            sign_key=sign_key, force=force, progress=progress_enabled(progress), echo=status,
+            sign_key=sign_key, copy_model=copy_model, force=force, progress=progress_enabled(progress), echo=status,
         )
     typer.echo(f"run folder: {result.run_dir}")
     for name in ("scorecard.html", "scorecard.json", "model_card.md"):
         if (result.run_dir / name).exists():
             typer.echo(f"  {name:<16} {result.run_dir / name}")
-    if result.verdict is not None:
+    if result.policy is not None:
         typer.echo("")
-        typer.echo(text_table(Verdict.from_json(result.verdict)), nl=False)
+        typer.echo(text_table(Verdict.from_json(result.policy)), nl=False)
     raise typer.Exit(result.exit_code or 0)
 
 

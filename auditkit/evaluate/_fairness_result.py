@@ -4,7 +4,9 @@ A metric is an :class:`Metric`: a point value with a bootstrap interval, or
 ``None`` with the reason it is undefined (undefined is not zero). Each sensitive
 attribute yields an :class:`AttributeResult` with per-group estimates and gap
 estimates; :class:`FairnessResult` gathers them and serialises to the scorecard
-metric convention (``{"value", "ci_low", "ci_high", "reason"}``).
+metric convention (``{"value", "ci_low", "ci_high", "reason"}``). Both offer a
+fairlearn-style ``by_group`` DataFrame (an undefined value is NaN there; the
+reason stays on the :class:`Metric`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,15 @@ from typing import Any
 from auditkit.scorecard import Metric
 
 __all__ = ["AttributeResult", "FairnessResult", "GroupResult"]
+
+_CROSS = "×"  # joins the columns of an intersection in attribute and group names
+
+
+def _group_row(group: GroupResult) -> dict[str, Any]:
+    row: dict[str, Any] = {name: (float("nan") if m.value is None else m.value) for name, m in group.metrics.items()}
+    row["n"] = int(group.n)
+    row["flagged"] = bool(group.flagged)
+    return row
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,22 @@ class AttributeResult:
     gaps: dict[str, Metric]
     notes: tuple[str, ...] = ()
 
+    @property
+    def by_group(self) -> Any:
+        """Per-group metric values as a pandas DataFrame, as fairlearn's ``MetricFrame.by_group``.
+
+        One row per group, indexed by the attribute's column (a MultiIndex over the columns
+        of an intersection); one column per metric, then ``n`` and ``flagged``.
+        """
+        import pandas as pd
+
+        names = list(self.groups)
+        if len(self.columns) > 1 and all(len(n.split(_CROSS)) == len(self.columns) for n in names):
+            index: Any = pd.MultiIndex.from_tuples([tuple(n.split(_CROSS)) for n in names], names=list(self.columns))
+        else:
+            index = pd.Index(names, name=_CROSS.join(self.columns) or None)
+        return pd.DataFrame([_group_row(self.groups[n]) for n in names], index=index)
+
     def to_dict(self) -> dict[str, Any]:
         """Scorecard form: ``{"groups": {...}, <gap>: leaf, ..., "notes": [...]}``."""
         out: dict[str, Any] = {"groups": {name: g.to_dict() for name, g in self.groups.items()}}
@@ -100,6 +127,19 @@ class FairnessResult:
     confidence: float
     seed: int
     by_label: dict[str, FairnessResult] = field(default_factory=dict)
+
+    @property
+    def by_group(self) -> Any:
+        """Every attribute's per-group values in one pandas DataFrame indexed by ``(attribute, group)``.
+
+        See :attr:`AttributeResult.by_group` for one attribute (with a MultiIndex for an intersection).
+        """
+        import pandas as pd
+
+        rows = [(attr, group, _group_row(result)) for attr, block in self.attributes.items()
+                for group, result in block.groups.items()]
+        index = pd.MultiIndex.from_tuples([(a, g) for a, g, _ in rows], names=["attribute", "group"])
+        return pd.DataFrame([row for _, _, row in rows], index=index)
 
     def to_scorecard(self) -> dict[str, Any]:
         """Serialise to the scorecard convention: ``{attribute: {"groups": ..., <gap>: leaf}}``.

@@ -184,7 +184,7 @@ def _minimum(metric: str, point: np.ndarray, boot: np.ndarray | None, names: lis
         return Metric.undefined("inconclusive: no term has enough mentions (min_group_size)")
     undefined = [name for name, v in zip(names, point) if np.isnan(v)]
     if undefined:
-        return Metric.undefined(f"inconclusive: {metric.upper()} undefined for {len(undefined)} term(s): {', '.join(undefined)}")
+        return Metric.undefined(f"inconclusive: {metric.replace('_', ' ').upper()} undefined for {len(undefined)} term(s): {', '.join(undefined)}")
     worst = int(np.argmin(point))
     if boot is None:
         return Metric(float(point[worst]), None, None, f"lowest: {names[worst]}")

@@ -138,10 +138,14 @@ def _lexicon_swap(words: Sequence[str], placeholder: str) -> Perturber:
                          + r")(?!\w)|" + re.escape(placeholder), re.IGNORECASE)
 
     def apply(text: str, rng: np.random.Generator, rate: float) -> str:
+        chosen: dict[str, str] = {}  # one replacement per distinct word in a text: the same person stays one person
+
         def pick(match: re.Match[str]) -> str:
             found = match.group(0)
-            choices = [w for w in words if w.lower() != found.lower()]
-            new = choices[int(rng.integers(len(choices)))]
+            if found.lower() not in chosen:
+                choices = [w for w in words if w.lower() != found.lower()]
+                chosen[found.lower()] = choices[int(rng.integers(len(choices)))]
+            new = chosen[found.lower()]
             return new if found == placeholder else _match_case(found, new)
 
         return pattern.sub(pick, text)

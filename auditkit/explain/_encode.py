@@ -93,12 +93,50 @@ def _encode_fast(tokenizer: Any, texts: Sequence[str], max_length: int) -> list[
     for sample in range(len(texts)):
         row = first[sample]
         special = tuple(bool(s) for s in enc["special_tokens_mask"][row])
-        word_ids = tuple(None if s else w for w, s in zip(enc.word_ids(row), special))
+        offsets = _strip_spaces(texts[sample], enc["offset_mapping"][row])
+        word_ids = _words(texts[sample], offsets, enc.word_ids(row), special)
         out.append(EncodedText(
             ids=tuple(int(i) for i in enc["input_ids"][row]), special=special, word_ids=word_ids,
-            offsets=tuple((int(a), int(b)) for a, b in enc["offset_mapping"][row]), truncated=chunks[sample] > 1,
+            offsets=offsets, truncated=chunks[sample] > 1,
         ))
     return out
+
+
+def _strip_spaces(text: str, offsets: Sequence[Sequence[int]]) -> tuple[tuple[int, int], ...]:
+    """Token spans without the leading whitespace byte-level and Metaspace tokens carry (``Ġpatient``, ``▁The``)."""
+    out = []
+    for a, b in offsets:
+        start, end = int(a), int(b)
+        while start < end and text[start].isspace():
+            start += 1
+        out.append((start, end))
+    return tuple(out)
+
+
+def _words(text: str, offsets: Sequence[tuple[int, int]], tokenizer_words: Sequence[int | None],
+           special: Sequence[bool]) -> tuple[int | None, ...]:
+    """Word index per token: a new word where the tokenizer says so or whitespace separates two tokens.
+
+    Whitespace matters for tokenizers that see a whole text as one word (Llama's
+    Metaspace normaliser). A token with no characters of its own (a lone ``▁`` or
+    ``Ġ``) belongs to the word after it (or, at the end, the one before).
+    """
+    words: list[int | None] = [None] * len(offsets)
+    word, prev_end, prev_tok, pending = -1, None, object(), []
+    for pos, ((start, end), tok_word) in enumerate(zip(offsets, tokenizer_words)):
+        if special[pos]:
+            continue
+        if end <= start:
+            pending.append(pos)
+            continue
+        if prev_end is None or tok_word != prev_tok or any(c.isspace() for c in text[prev_end:start]):
+            word += 1
+        for p in pending + [pos]:
+            words[p] = word
+        pending, prev_end, prev_tok = [], end, tok_word
+    for p in pending:
+        words[p] = max(word, 0)
+    return tuple(words)
 
 
 def _encode_slow(tokenizer: Any, text: str, max_length: int) -> EncodedText:

@@ -20,6 +20,7 @@ import contextlib
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import torch
@@ -59,6 +60,7 @@ class EngineSettings:
     delta_tolerance: float = 0.05
     max_internal_batch_size: int | None = None
     memory_fraction: float = 0.5  # of free memory; CPU runs use half of this (the machine is shared)
+    padding_side: Literal["left", "right"] = "right"  # decoder classifiers read the last position: left
 
 
 @dataclass
@@ -143,16 +145,22 @@ def _max_padding(device: torch.device) -> float:
     return _CPU_MAX_PADDING if device.type == "cpu" else 1.0
 
 
-def _pad(encoded: Sequence[EncodedText], rows: Sequence[int], pad_id: int, device: torch.device) -> tuple[Tensor, Tensor, Tensor]:
+def _span(n: int, width: int, side: str) -> slice:
+    """Where an example of ``n`` tokens sits in a row of ``width`` padded on ``side``."""
+    return slice(width - n, width) if side == "left" else slice(0, n)
+
+
+def _pad(encoded: Sequence[EncodedText], rows: Sequence[int], pad_id: int, device: torch.device,
+         side: str = "right") -> tuple[Tensor, Tensor, Tensor]:
     width = max(len(encoded[i].ids) for i in rows)
     ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(rows), width), dtype=torch.long)
     keep = torch.zeros((len(rows), width), dtype=torch.bool)
     for r, i in enumerate(rows):
-        n = len(encoded[i].ids)
-        ids[r, :n] = torch.tensor(encoded[i].ids)
-        mask[r, :n] = 1
-        keep[r, :n] = torch.tensor(encoded[i].special)
+        span = _span(len(encoded[i].ids), width, side)
+        ids[r, span] = torch.tensor(encoded[i].ids)
+        mask[r, span] = 1
+        keep[r, span] = torch.tensor(encoded[i].special)
     baseline = torch.where(keep, ids, torch.full_like(ids, pad_id))
     return ids.to(device), mask.to(device), baseline.to(device)
 
@@ -166,7 +174,7 @@ def _too_big(n_tokens: int, device: torch.device) -> ExplainError:
 
 def _predict_rows(model: nn.Module, encoded: Sequence[EncodedText], rows: list[int], settings: EngineSettings, pad_id: int) -> np.ndarray:
     try:
-        ids, mask, _ = _pad(encoded, rows, pad_id, settings.device)
+        ids, mask, _ = _pad(encoded, rows, pad_id, settings.device, settings.padding_side)
         with torch.no_grad():
             logits = model(input_ids=ids, attention_mask=mask).logits.float()
         return torch.softmax(logits, dim=-1).cpu().numpy()
@@ -226,7 +234,7 @@ def _run(
     scores: dict[int, np.ndarray] = {}
     deltas: dict[int, float] = {}
     for rows in _batches(lengths, rows_to_do, settings.batch_size, _max_padding(settings.device)):
-        ids, mask, baseline = _pad(encoded, rows, pad_id, settings.device)
+        ids, mask, baseline = _pad(encoded, rows, pad_id, settings.device, settings.padding_side)
         target = torch.as_tensor(targets[rows], dtype=torch.long, device=settings.device)
         batch = AttributionBatch(ids, mask, baseline, target)
         budget = rows_budget(model, int(ids.shape[1]), settings.device, fraction=settings.memory_fraction)
@@ -245,7 +253,7 @@ def _run(
         attr_np = attr.detach().float().cpu().numpy()
         delta_np = None if delta is None else delta.detach().float().cpu().numpy().reshape(-1)
         for r, i in enumerate(rows):
-            scores[i] = attr_np[r, : len(encoded[i].ids)].astype(np.float64)
+            scores[i] = attr_np[r, _span(len(encoded[i].ids), attr_np.shape[1], settings.padding_side)].astype(np.float64)
             if delta_np is not None and delta_np.size == len(rows):
                 deltas[i] = float(delta_np[r])
     return scores, deltas

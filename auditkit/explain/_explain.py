@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from auditkit._architecture import last_position_pooling, pools_last_token
 from auditkit._logging import get_logger
 from auditkit._model_io import resolve_device
 from auditkit._precision import cpu_has_native_bf16
@@ -172,12 +173,13 @@ def explain(
     target_device = _resolve(model, device)
     settings = EngineSettings(device=target_device, n_steps=n_steps, batch_size=batch_size,
                               autocast=precision == "auto", delta_tolerance=delta_tolerance,
-                              max_internal_batch_size=max_internal_batch_size)
+                              max_internal_batch_size=max_internal_batch_size,
+                              padding_side="left" if pools_last_token(model) else "right")
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     original = next(model.parameters()).device
     _LOG.info("explaining %d texts with %s (%d steps) on %s", len(rows), method, n_steps, target_device)
     try:
-        with model_guard(model):
+        with model_guard(model), last_position_pooling(model):
             model.to(target_device)
             scores, deltas, report, probs, tgt, faith = _run(
                 model, explainer, encoded, rows, settings, pad_id, targets, n_labels, faithfulness_k,

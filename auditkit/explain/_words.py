@@ -23,9 +23,8 @@ def normalise_word(word: str) -> str:
     return _NON_WORD.sub("", word.casefold())
 
 
-def _piece_text(text: str, enc: EncodedText, position: int, piece: str) -> str:
-    start, end = enc.offsets[position]
-    return text[start:end] if end > start else piece.removeprefix("##")
+def _piece_text(piece: str) -> str:
+    return piece.removeprefix("##")
 
 
 def merge_words(text: str, enc: EncodedText, scores: np.ndarray, pieces: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
@@ -45,23 +44,29 @@ def merge_words(text: str, enc: EncodedText, scores: np.ndarray, pieces: list[st
     Returns
     -------
     words, word_scores
-        The words in order and the summed attribution of each.
+        The words in order and the summed attribution of each. A word's text is
+        the stretch of ``text`` from its first token's start to its last token's
+        end (tokens may overlap, as a Metaspace ``▁`` does); without offsets, its
+        pieces joined.
     """
-    words: list[str] = []
+    spans: list[list[int]] = []
+    joined: list[str] = []
     values: list[float] = []
     current: object = object()
     for pos, word_id in enumerate(enc.word_ids):
         if enc.special[pos] or word_id is None:
             current = object()
             continue
-        piece = _piece_text(text, enc, pos, pieces[pos])
-        if word_id == current:
-            start = enc.offsets[pos][0]
-            prev_end = enc.offsets[pos - 1][1]
-            words[-1] += (text[prev_end:start] if start > prev_end else "") + piece
-            values[-1] += float(scores[pos])
-        else:
-            words.append(piece)
-            values.append(float(scores[pos]))
+        start, end = enc.offsets[pos]
+        if word_id != current:
+            spans.append([start, end] if end > start else [-1, -1])
+            joined.append("")
+            values.append(0.0)
             current = word_id
-    return tuple(words), np.asarray(values, dtype=np.float64)
+        if end > start:
+            span = spans[-1]
+            span[:] = [start, end] if span[0] < 0 else [min(span[0], start), max(span[1], end)]
+        joined[-1] += _piece_text(pieces[pos])
+        values[-1] += float(scores[pos])
+    words = tuple(text[a:b] if b > a else piece for (a, b), piece in zip(spans, joined))
+    return words, np.asarray(values, dtype=np.float64)

@@ -13,6 +13,10 @@ of one map (attributes, groups, pairs). Every concrete path yields a
   sweep that found a leak does, the metric is judged);
 * ``missing``: the path does not exist, or a ``*`` branch lacks the metric.
 
+An intersection key is stored with ``×`` (``gender×age_band``); a policy may spell
+it in ASCII, ``gender*age_band`` or ``gender x age_band``, and the lookup finds the
+stored key (paths in outcomes name the stored key).
+
 A ``*`` over ``fairness.attributes`` must also cover every attribute the
 scorecard declares (``fairness.declared`` and the configured sensitive columns):
 a declared attribute without a result is a ``missing`` lookup, not a silent gap.
@@ -20,6 +24,7 @@ a declared attribute without a result is a ``missing`` lookup, not a silent gap.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -30,6 +35,7 @@ __all__ = ["Lookup", "declared_attributes", "resolve"]
 
 Kind = Literal["metric", "not_run", "failed", "missing"]
 _ATTRIBUTES = ("fairness", "attributes")
+_ASCII_CROSS = re.compile(r"\s*\*\s*|\s+x\s+")
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,7 @@ def _descend(doc: Mapping[str, Any], node: Any, parts: list[str], done: list[str
         out.append(Lookup(path, "missing", note=f"'{'.'.join(done) or '<root>'}' is absent or not a section"))
         return
     if head != "*":
+        head = _stored_key(node, head)
         if head not in node:
             out.append(Lookup(path, "missing", note=f"key '{head}' not found under '{'.'.join(done) or '<root>'}'"))
             return
@@ -115,6 +122,14 @@ def _descend(doc: Mapping[str, Any], node: Any, parts: list[str], done: list[str
                                   note=f"declared sensitive attribute '{name}' has no fairness result"))
     if not keys and tuple(done) != _ATTRIBUTES:
         out.append(Lookup(path, "missing", note=f"'{'.'.join(done)}' is empty: '*' matched nothing"))
+
+
+def _stored_key(node: Mapping[str, Any], head: str) -> str:
+    """``head`` itself, or the stored ``×`` key it spells in ASCII (``gender*age_band``, ``gender x age_band``)."""
+    if head in node:
+        return head
+    alias = _ASCII_CROSS.sub("×", head)
+    return alias if alias in node else head
 
 
 def resolve(doc: Mapping[str, Any], metric: str) -> list[Lookup]:

@@ -46,7 +46,9 @@ PRESETS: tuple[str, ...] = ("default", "four-fifths", "identity-terms", "release
 
 _ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
 _FAIRNESS_KEYS = frozenset({"attributes", "baseline", "term_swap", "declared", "mitigation", "min_group_size", "confidence", "status"})
-_SEGMENT = re.compile(r"^(\*|[^.*\s][^.*]*)$")
+# A segment is '*' (one whole key) or a key; inside a key, '*' joins intersection parts as the ASCII spelling of
+# the stored '×' (``gender*age_band``; ``gender x age_band`` works too), never a glob (``gen*`` is refused).
+_SEGMENT = re.compile(r"^(\*|[^.*\s][^.*]*(\*[^.*\s][^.*]*)*)$")
 
 
 class Rule(BaseModel):

@@ -16,6 +16,7 @@ that stage's first step is :func:`load_run_dataset`, the very call
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from auditkit.config import RunConfig
 from auditkit.data import AuditDataset, check_group_counts, load_dataset
@@ -24,7 +25,7 @@ from auditkit.exceptions import ConfigError
 __all__ = ["FAIRNESS_ATTRIBUTE_NOT_SENSITIVE", "load_run_dataset", "preflight"]
 
 FAIRNESS_ATTRIBUTE_NOT_SENSITIVE = "fairness.sensitive {attr!r} is not one of data.sensitive {sensitive}"
-_ALL = ("prepare", "train", "evaluate", "fairness", "explain", "privacy", "report", "gate")
+_ALL = ("prepare", "train", "evaluate", "fairness", "robustness", "explain", "privacy", "report", "gate")
 
 
 def load_run_dataset(config: RunConfig) -> AuditDataset:
@@ -57,6 +58,8 @@ def preflight(config: RunConfig, *, stages: Iterable[str] = _ALL, data: bool = T
     """
     names = set(stages)
     _check_fairness_attribute(config)
+    if "fairness" in names:
+        _check_identity_terms(config)
     if "train" in names:
         _check_model(config)
     _check_devices(config, names)
@@ -72,6 +75,13 @@ def _check_fairness_attribute(config: RunConfig) -> None:
     attr, sensitive = config.fairness.sensitive, list(config.data.sensitive)
     if attr is not None and attr not in sensitive:
         raise ConfigError(FAIRNESS_ATTRIBUTE_NOT_SENSITIVE.format(attr=attr, sensitive=sensitive))
+
+
+def _check_identity_terms(config: RunConfig) -> None:
+    terms = config.fairness.identity_terms
+    if isinstance(terms, str) and terms and terms != "builtin" and not Path(terms).is_file():
+        raise ConfigError(f"fairness.identity_terms: lexicon file '{Path(terms).name}' not found; "
+                          "use 'builtin' or a YAML file of terms and forms")
 
 
 def _check_model(config: RunConfig) -> None:

@@ -36,9 +36,10 @@ from auditkit.pipeline._ticker import stage_ticker
 
 __all__ = ["AUDIT_STAGES", "STAGE_ORDER", "RunSummary", "load_stages", "run_pipeline"]
 
-STAGE_ORDER = ("prepare", "train", "evaluate", "fairness", "explain", "privacy", "report", "gate")
+STAGE_ORDER = ("prepare", "train", "evaluate", "fairness", "robustness", "explain", "privacy", "report", "gate")
 """Stage modules of ``auditkit run`` (module name = stage name)."""
-AUDIT_STAGES = ("prepare_audit", "model_folder", "evaluate", "fairness", "explain", "privacy", "report", "gate")
+AUDIT_STAGES = ("prepare_audit", "model_folder", "evaluate", "fairness", "robustness", "explain", "privacy", "report",
+                "gate")
 """Stage modules of ``auditkit audit``; ``prepare_audit`` and ``model_folder`` record as ``prepare`` and ``train``."""
 _log = get_logger(__name__)
 
@@ -190,7 +191,7 @@ def run_pipeline(
     StageError
         A stage failed for another reason; the message names the stage and error type only.
     """
-    progress = sys.stderr.isatty() if progress is None else progress
+    progress = _resolve_progress(progress)
     pipeline = load_stages(stages)
     names = [s if isinstance(s, str) else s.name for s in pipeline]
     preflight(config, stages=[n for n in names if not only or n in only], data=False)
@@ -220,6 +221,11 @@ def run_pipeline(
         _log.info("stage %s: %s in %.2fs", name, record["status"], record.get("seconds", 0.0))
         say(_status_line(prefix, record))
     return summary
+
+
+def _resolve_progress(progress: bool | None) -> bool:
+    """``None`` means: show progress only when stderr is a terminal."""
+    return sys.stderr.isatty() if progress is None else progress
 
 
 def _guarded(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: bool, run_dir: Path) -> dict[str, Any]:

@@ -30,6 +30,8 @@ SECTION_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "explanations": ("explain/result.json", ("explain",)),
     "privacy": ("privacy.json", ("privacy",)),
     "policy": ("gate/verdict.json", ("gate",)),
+    "robustness": ("robustness.json", ("robustness",)),
+    "deployment": ("deployment.json", ("deployment",)),
 }
 _SCRUB_FILE = "scrub/summary.json"
 _STAGE_DROP = frozenset({"outputs", "inputs", "input_key", "key", "result", "summary"})
@@ -70,7 +72,9 @@ def _file_section(run_dir: Path, rel: str, stages: tuple[str, ...], records: Map
     if not path.is_file():
         if failed:
             return {"status": "failed", "reason": failed}
-        return {"status": "not_run", "reason": f"{rel} not found: stage '{stages[0]}' did not run"}
+        why = records.get(stages[0], {}).get("reason") if records.get(stages[0], {}).get("status") == "not_run" else None
+        return {"status": "not_run", "reason": f"{rel} not found: stage '{stages[0]}' did not run"
+                + (f" ({why})" if isinstance(why, str) and why else "")}
     content, error = _read(path)
     if error or not isinstance(content, Mapping):
         return {"status": "failed", "reason": error or f"{rel} does not hold a JSON object"}
@@ -200,7 +204,7 @@ def assemble_scorecard(run_dir: str | Path, *, now: datetime | None = None) -> d
         "compute": _compute(manifest, records),
         "environment": environment_section(root),
     }
-    for name in ("performance", "fairness", "explanations", "policy"):
+    for name in ("performance", "fairness", "explanations", "policy", "robustness", "deployment"):
         doc[name] = _file_section(root, *SECTION_SOURCES[name], records)
     device = doc["explanations"].get("device")
     if doc["compute"]["status"] == "ok" and "device" not in doc["compute"] and isinstance(device, str):

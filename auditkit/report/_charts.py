@@ -94,10 +94,13 @@ def _tick_label(value: float, step: float) -> str:
 def _caption(rows: Sequence[tuple[str, str, Metric]]) -> str:
     defined = [m for _, _, m in rows if m.value is not None]
     with_ci = [m for m in defined if m.ci_low is not None and m.ci_high is not None]
-    if defined and len(with_ci) == len(defined):
+    if not defined:
+        return "no value here is defined, so no bar is drawn (the reasons are in the table below)."
+    if len(with_ci) == len(defined):
         return "bars show the point value, whiskers the 95% confidence interval."
     if with_ci:
-        return "bars show the point value, whiskers the 95% confidence interval where one was recorded (bars without whiskers have none)."
+        return ("bars show the point value, whiskers the 95% confidence interval where one was recorded "
+                "(bars without whiskers have none).")
     return "bars show the point value; no confidence interval was recorded for these values, so no whiskers are drawn."
 
 

@@ -82,7 +82,8 @@ def _co2(doc: Mapping[str, Any]) -> dict[str, Any] | None:
     kg = kg if isinstance(kg, (int, float)) and not isinstance(kg, bool) else summed["co2_kg"]
     if kg is None:
         return None
-    how = compute.get("energy_measurement") if isinstance(compute.get("energy_measurement"), Mapping) else summed["energy_measurement"]
+    recorded = compute.get("energy_measurement")
+    how = recorded if isinstance(recorded, Mapping) else summed["energy_measurement"]
     co2: dict[str, Any] = {"emissions": round(float(kg) * 1000.0, 6), "source": _plain(measurement_text(how))}
     train = stages.get("train") if isinstance(stages.get("train"), Mapping) else {}
     if train.get("status") == "ok" and "train" in (how.get("stages") or []):

@@ -53,7 +53,8 @@ _LABELS = {
 }
 _WORDS = {"tpr": "TPR", "fpr": "FPR", "fnr": "FNR", "tnr": "TNR", "auc": "AUC", "roc": "ROC", "f1": "F1", "ece": "ECE",
           "ci": "CI", "kwh": "kWh", "co2": "CO2", "id": "ID", "pii": "PII", "mdg": "MDG"}
-_QUIET = frozenset({"model", "overall", "attributes", "groups", "pairs", "fairness", "performance", "privacy", "explanations", "compute"})
+_QUIET = frozenset({"model", "overall", "attributes", "groups", "pairs",
+                    "fairness", "performance", "privacy", "explanations", "compute"})
 _INTERSECTION = re.compile(r"\s*×\s*")
 
 

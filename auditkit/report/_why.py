@@ -145,7 +145,7 @@ def outcome_sentence(o: Judged, *, confidence: float = 0.95) -> str:
 def _judged_text(o: Judged) -> str:
     bound = judged_bound(o)
     if o.judge == "interval" and not bound:
-        return "whole interval against the threshold: undecided" if o.ci_low is not None else "—"
+        return "neither bound: the interval includes the threshold" if o.ci_low is not None else "—"
     return f"{bound} {num(o.observed)}" if o.observed is not None else "—"
 
 
@@ -161,7 +161,8 @@ def policy_rows(outcomes: list[Judged], *, confidence: float = 0.95) -> list[dic
     for o in ordered(outcomes):
         interval = f" [{num(o.ci_low)}, {num(o.ci_high)}]" if o.ci_low is not None and o.ci_high is not None else ""
         rows.append({
-            "id": o.id, "status": o.status.upper(), "label": rule_subject(o.metric), "key": o.metric,
+            "id": o.id, "id_head": o.id.partition("[")[0], "id_tail": "".join(o.id.partition("[")[1:]),
+            "status": o.status.upper(), "label": rule_subject(o.metric), "key": o.metric,
             "value": (num(o.value) + interval) if o.value is not None else _no_value(o),
             "judged": _judged_text(o),
             "threshold": f"{o.op} {num(o.threshold)}" if o.threshold is not None else "—",

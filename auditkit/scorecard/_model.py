@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditkit.scorecard._release_sections import DeploymentSection, RobustnessSection
 from auditkit.scorecard._sections import (
     ComplianceSection,
     FairnessSection,
@@ -20,6 +21,7 @@ __all__ = ["SCHEMA_VERSION", "SUPPORTED_MAJOR", "Scorecard"]
 
 SCHEMA_VERSION = "2.0"
 SUPPORTED_MAJOR = 2
+_ADDED_SECTIONS = ("robustness", "deployment")
 
 
 class Scorecard(BaseModel):
@@ -44,8 +46,18 @@ class Scorecard(BaseModel):
     policy: Section
     compliance: ComplianceSection
     environment: Section
+    robustness: RobustnessSection | None = None
+    deployment: DeploymentSection | None = None
     integrity: IntegritySection | None = None
 
     def to_document(self) -> dict[str, Any]:
-        """The JSON document (plain numbers normalised to metric objects)."""
-        return self.model_dump(mode="json")
+        """The JSON document (plain numbers normalised to metric objects).
+
+        Sections added after 2.0 (``robustness``, ``deployment``) are left out when a
+        document does not have them, so an older scorecard keeps its shape.
+        """
+        doc = self.model_dump(mode="json")
+        for name in _ADDED_SECTIONS:
+            if doc.get(name) is None:
+                doc.pop(name, None)
+        return doc

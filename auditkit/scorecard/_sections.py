@@ -24,6 +24,7 @@ __all__ = [
     "AttributeFairness",
     "BaselineFairness",
     "CanarySweep",
+    "ComparisonRow",
     "ComplianceItem",
     "ComplianceSection",
     "DataDigest",
@@ -32,6 +33,7 @@ __all__ = [
     "IdentitySection",
     "IntegritySection",
     "MetricSet",
+    "MitigationComparison",
     "ModelIdentity",
     "PerformanceSection",
     "PrivacySection",
@@ -157,6 +159,24 @@ class BaselineFairness(BaseModel):
     term_swap: TermSwap | None = None
 
 
+class ComparisonRow(MetricSet):
+    """One mitigation on the shared test split: accuracy, macro F1, and gaps per attribute."""
+
+    accuracy: Metric | None = None
+    macro_f1: Metric | None = None
+    attributes: dict[str, MetricSet] = Field(default_factory=dict)
+    note: str | None = None
+
+
+class MitigationComparison(Section):
+    """``fairness.comparison``: every requested mitigation side by side; ``chosen`` is the shipped one."""
+
+    rows: dict[str, ComparisonRow] = Field(default_factory=dict)
+    failed: dict[str, str] = Field(default_factory=dict)
+    chosen: str | None = None
+    gap: str | None = None
+
+
 class FairnessSection(Section):
     """``fairness``: the shipped model's group metrics, the baseline's, and term swaps."""
 
@@ -164,6 +184,7 @@ class FairnessSection(Section):
     declared: list[str] = Field(default_factory=list)
     baseline: BaselineFairness | None = None
     term_swap: TermSwap | None = None
+    comparison: MitigationComparison | None = None
     mitigation: str | None = None
     min_group_size: int | None = Field(default=None, ge=0)
     confidence: float | None = Field(default=None, gt=0, lt=1)

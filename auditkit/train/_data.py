@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -53,10 +53,14 @@ def encode(
 
 @dataclass
 class PadCollator:
-    """Pad token fields to the longest example in the batch (dynamic padding); stack the extras."""
+    """Pad token fields to the longest example in the batch (dynamic padding); stack the extras.
+
+    ``padding_side`` follows the tokenizer: decoder classifiers pad on the left.
+    """
 
     pad_token_id: int
     pad_to_multiple_of: int | None = None
+    padding_side: Literal["left", "right"] = "right"
 
     def __call__(self, batch: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
         longest = max(len(item["input_ids"]) for item in batch)
@@ -66,7 +70,7 @@ class PadCollator:
         out: dict[str, torch.Tensor] = {}
         for key, pad in (("input_ids", self.pad_token_id), ("attention_mask", 0), ("token_type_ids", 0)):
             if key in batch[0]:
-                rows = [item[key] + [pad] * (longest - len(item[key])) for item in batch]
+                rows = [self._pad(item[key], pad, longest) for item in batch]
                 out[key] = torch.tensor(rows, dtype=torch.long)
         if "labels" in batch[0]:
             out["labels"] = torch.tensor([item["labels"] for item in batch], dtype=torch.long)
@@ -75,3 +79,7 @@ class PadCollator:
         if "sample_weight" in batch[0]:
             out["sample_weight"] = torch.tensor([item["sample_weight"] for item in batch], dtype=torch.float32)
         return out
+
+    def _pad(self, values: list[int], pad: int, width: int) -> list[int]:
+        filler = [pad] * (width - len(values))
+        return filler + values if self.padding_side == "left" else values + filler

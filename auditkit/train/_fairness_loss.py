@@ -140,6 +140,19 @@ class FairnessLoss(nn.Module):
         self.register_buffer("running_counts", torch.zeros(slices, n_groups))
         self.register_buffer("last_gap", torch.tensor(0.0))
 
+    def extra_repr(self) -> str:
+        """Shown inside ``FairnessLoss(...)``: the settings, and the current multiplier in lagrangian mode."""
+        parts = [f"{self.constraint!r}", f"n_groups={self.n_groups}", f"mode={self.mode!r}", f"epsilon={self.epsilon}"]
+        if self.mode == "lagrangian":
+            parts += [f"dual_lr={self.dual_lr}", f"multiplier={float(self.multiplier):.4g}"]
+        else:
+            parts.append(f"weight={self.weight}")
+        if self.positive_index != 1:
+            parts.append(f"positive_index={self.positive_index}")
+        if self.momentum:
+            parts.append(f"momentum={self.momentum}")
+        return ", ".join(parts)
+
     def _positive_prob(self, logits: torch.Tensor) -> torch.Tensor:
         if logits.dim() == 1 or logits.shape[-1] == 1:
             return torch.sigmoid(logits.reshape(-1))

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from auditkit._architecture import head_modules, layer_stack, lora_target_modules
 from auditkit._io import atomic_dir, atomic_write_json, sha256_file
 from auditkit._logging import get_logger
 from auditkit._model_io import default_model_path, load_classifier, quiet_transformers, resolve_device
@@ -106,6 +107,7 @@ def latest_checkpoint(folder: Path) -> Path | None:
 
 
 def _apply_lora(model: Any, config: RunConfig) -> Any:
+    """Wrap ``model`` in LoRA adapters on the attention projections its architecture has; the head trains in full."""
     lora = config.training.lora
     if lora is None:
         return model
@@ -113,26 +115,42 @@ def _apply_lora(model: Any, config: RunConfig) -> Any:
         from peft import LoraConfig, TaskType, get_peft_model
     except ImportError:
         raise DataError("training.lora needs the peft package; install auditkit[lora] or remove training.lora") from None
-    peft_cfg = LoraConfig(task_type=TaskType.SEQ_CLS, r=lora.r, lora_alpha=lora.alpha,
-                          lora_dropout=lora.dropout, target_modules=lora.target_modules)
+    targets = lora.target_modules or lora_target_modules(model)
+    peft_cfg = LoraConfig(task_type=TaskType.SEQ_CLS, r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,
+                          target_modules=targets, modules_to_save=head_modules(model))
+    _log.info("LoRA on %s (head trained in full: %s)", ", ".join(targets), ", ".join(head_modules(model)))
     return get_peft_model(model, peft_cfg)
 
 
 def freeze_lower_layers(model: Any, top_layers: int | None) -> int:
-    """Freeze embeddings and all but the top ``top_layers`` encoder layers; return trainable parameters."""
+    """Freeze the embeddings and all but the top ``top_layers`` transformer blocks; return trainable parameters.
+
+    The blocks are the base model's ``ModuleList`` of ``config.num_hidden_layers`` layers
+    (``encoder.layer`` in BERT, ``layers`` in Llama), the embeddings the base model's part
+    that holds ``get_input_embeddings()``; the head, poolers and final norms stay trainable.
+    """
     if top_layers is None:
         return sum(p.numel() for p in model.parameters() if p.requires_grad)
-    base = getattr(model, model.base_model_prefix, None)
-    layers = getattr(getattr(base, "encoder", None), "layer", None)
-    if base is None or layers is None:
-        raise DataError("training.train_top_layers needs a BERT-style encoder (model.<base>.encoder.layer); "
-                        "remove the option for this model")
-    for param in base.embeddings.parameters():
+    layers = layer_stack(model)
+    if layers is None:
+        raise DataError(f"training.train_top_layers needs a stack of config.num_hidden_layers transformer blocks, "
+                        f"not found in this {type(model).__name__}; remove the option for this model")
+    for param in _embedding_block(model).parameters():
         param.requires_grad_(False)
     for layer in list(layers)[: max(len(layers) - top_layers, 0)]:
         for param in layer.parameters():
             param.requires_grad_(False)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def _embedding_block(model: Any) -> torch.nn.Module:
+    """The base model's child that holds the input embeddings (BERT: ``embeddings``; Llama: ``embed_tokens``)."""
+    embeddings = model.get_input_embeddings()
+    base = getattr(model, model.base_model_prefix, model)
+    for child in base.children():
+        if child is embeddings or any(m is embeddings for m in child.modules()):
+            return child
+    return embeddings
 
 
 def fine_tune(
@@ -197,7 +215,7 @@ def fine_tune(
         all_callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience or 1))
     trainer = FairTrainer(
         model=model, args=args, train_dataset=train_set, eval_dataset=val_set,
-        data_collator=PadCollator(pad_token_id=tokenizer.pad_token_id or 0),
+        data_collator=PadCollator(pad_token_id=tokenizer.pad_token_id or 0, padding_side=tokenizer.padding_side),
         processing_class=tokenizer, callbacks=all_callbacks, fairness_loss=fairness_loss,
     )
     if not progress:

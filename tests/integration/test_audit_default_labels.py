@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from auditkit._audit_model import audit_model, positive_label_for
+from auditkit._io import sha256_file
 from auditkit._model_io import model_labels
 from auditkit.exceptions import DataError
 from tests._tiny import build_tiny_model
@@ -63,13 +64,35 @@ def test_an_unknown_positive_label_names_the_choices() -> None:
         positive_label_for(["LABEL_0", "LABEL_1"], "2")
 
 
-def test_a_default_label_classifier_is_audited(default_label_model: Path, tmp_path: Path) -> None:
+def test_a_default_label_classifier_is_audited_with_progress(default_label_model: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     import torch
 
     torch.set_num_threads(1)
     result = audit_model(default_label_model, _csv(tmp_path / "data.csv"), sensitive="gender", positive_label="1",
                          output_dir=tmp_path / "run", scrub=False, explain=False, min_group_size=4, bootstrap=10,
-                         device="cpu")
+                         device="cpu", policy="default", progress=True)
     assert result.stages["evaluate"] == "ok" and result.stages["fairness"] == "ok", result.stages
     config = json.loads((result.run_dir / "config.json").read_text())
     assert config["data"]["labels"] == ["LABEL_0", "LABEL_1"] and config["data"]["positive_label"] == "LABEL_1"
+    err = capsys.readouterr().err
+    assert "evaluate: done in" in err and "fairness: done in" in err
+    assert result.verdict in ("pass", "fail", "inconclusive") and result.passed is (result.verdict == "pass")
+    assert result.policy is not None and result.policy["verdict"] == result.verdict
+    model = result.run_dir / "model"
+    assert model.is_symlink() and model.resolve() == default_label_model.resolve()  # referenced, not copied
+    weights = result.scorecard["identity"]["model"]["weights"]
+    assert weights["model.safetensors"] == sha256_file(default_label_model / "model.safetensors")
+
+
+def test_the_model_is_copied_only_when_asked(default_label_model: Path, tmp_path: Path) -> None:
+    import torch
+
+    torch.set_num_threads(1)
+    result = audit_model(default_label_model, _csv(tmp_path / "data.csv"), sensitive="gender", output_dir=tmp_path / "run",
+                         scrub=False, explain=False, min_group_size=4, bootstrap=0, device="cpu", copy_model=True)
+    model = result.run_dir / "model"
+    assert model.is_dir() and not model.is_symlink()
+    assert sha256_file(model / "model.safetensors") == sha256_file(default_label_model / "model.safetensors")
+    manifest = json.loads((result.run_dir / "manifest.json").read_text())
+    assert "copied from" in manifest["stages"]["train"]["reason"]

@@ -67,7 +67,8 @@ def test_audit_runs_every_audit_stage_and_gates(audited: AuditResult) -> None:
     assert audited.stages == {"prepare": "ok", "train": "not_run", "evaluate": "ok", "fairness": "ok", "explain": "ok",
                               "privacy": "ok", "report": "ok", "gate": "ok"}
     assert audited.exit_code == 0
-    assert audited.verdict is not None and audited.verdict["verdict"] == "pass"
+    assert audited.policy is not None and audited.policy["verdict"] == "pass"
+    assert audited.verdict == "pass" and audited.passed is True
     for rel in ("predictions.parquet", "fairness.json", "scorecard.html", "gate/junit.xml"):
         assert (audited.run_dir / rel).is_file(), rel
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from auditkit._io import atomic_write_json, read_json
 from auditkit.data import SPLITS, AuditDataset, load_table, save_table
 from auditkit.exceptions import DataError
 from auditkit.pipeline._stage import StageContext
 
-__all__ = ["DATA_META", "FOUND_IDENTIFIERS", "read_dataset", "read_split", "split_path", "write_dataset"]
+__all__ = ["DATA_META", "FOUND_IDENTIFIERS", "model_predict_fn", "read_dataset", "read_split", "split_path", "write_dataset"]
 
 DATA_META = "data/meta.json"
 FOUND_IDENTIFIERS = "found_identifiers"
@@ -44,3 +46,18 @@ def write_dataset(ctx: StageContext, dataset: AuditDataset) -> None:
     for split in SPLITS:
         save_table(dataset.split(split).frame, split_path(ctx, split))
     atomic_write_json(ctx.path(DATA_META), dataset.meta())
+
+
+def model_predict_fn(model_dir: Path, ctx: StageContext) -> Callable[[list[str]], Any]:
+    """``texts -> (n, n_labels)`` class probabilities of the classifier in ``model_dir``."""
+    from auditkit._model_io import load_classifier, resolve_device
+    from auditkit.evaluate._predict import predict_scores
+
+    device = resolve_device(ctx.config.training.device)
+    model, tokenizer = load_classifier(model_dir, device=device)
+    batch, max_length = ctx.config.training.eval_batch_size, ctx.config.model.max_length
+
+    def predict_fn(texts: list[str]) -> Any:
+        return predict_scores(model, tokenizer, texts, batch_size=batch, max_length=max_length, device=device)
+
+    return predict_fn

@@ -64,6 +64,8 @@ def _identity(preds: Predictions, texts_by_id: dict[str, str], ctx: StageContext
     texts = [texts_by_id.get(str(i)) for i in preds.ids]
     if any(t is None for t in texts):
         raise StageError("predictions hold ids missing from data/test.jsonl; rerun the evaluate stage")
+    if IDENTITY_ATTRIBUTE in preds.groups:
+        raise StageError("a sensitive column is named 'identity', the name of the identity-term audit; rename the column")
     lexicon = load_lexicon(cfg.identity_terms)
     matrix = term_membership([str(t) for t in texts], lexicon)
     attributes = {IDENTITY_ATTRIBUTE: ((IDENTITY_ATTRIBUTE,), matrix, lexicon.names)}

@@ -1,11 +1,15 @@
 """Stage ``train`` of ``auditkit audit``: the user's model folder, audited as given, in place of training.
 
 The folder named by ``model.path`` (safetensors only: a pickle is refused) is
-copied to ``model/`` so every later stage, the scorecard's identity section and
-the gate read and hash the same files as after ``auditkit run``. Its file hashes
-are the stage's input key, so a changed model re-runs every audit stage and an
-unchanged one is neither copied nor audited again. The stage records
-``not_run`` (nothing was trained) and keeps ``model/``.
+referenced, not copied: ``model/`` in the run folder becomes a link to it, so every
+later stage, the scorecard's identity section (which records each file's SHA-256)
+and the gate read and hash the same files as after ``auditkit run``, without a
+second copy of the weights. ``model.copy_into_run`` (``--copy-model``) copies the
+files instead, for a run folder that must stand on its own; so does a file system
+without symbolic links. Its file hashes are the stage's input key, so a changed
+model re-runs every audit stage and an unchanged one is neither copied nor audited
+again. The stage records ``not_run`` (nothing was trained), says where the model
+came from, and keeps ``model/``.
 """
 
 from __future__ import annotations
@@ -38,14 +42,37 @@ def _digests(folder: Path) -> dict[str, str]:
     return {p.name: sha256_file(p) for p in _files(folder)} if folder.is_dir() else {}
 
 
-def _run(ctx: StageContext) -> dict[str, Any]:
-    source = check_safe_folder(_source(ctx))
-    target = ctx.path("model")
+def _copy(source: Path, target: Path) -> None:
+    if target.is_symlink():
+        target.unlink()
     if _digests(target) != _digests(source):
         with atomic_dir(target) as tmp:
             for item in _files(source):
                 shutil.copy2(item, tmp / item.name)
-    raise StageSkipped(REASON, keep_outputs=True)
+
+
+def _link(source: Path, target: Path) -> bool:
+    """Point ``target`` at ``source``; ``False`` when this file system cannot link (the caller copies)."""
+    if target.is_symlink() and target.resolve() == source:
+        return True
+    if target.is_symlink():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
+    try:
+        target.symlink_to(source, target_is_directory=True)
+    except OSError:
+        return False
+    return True
+
+
+def _run(ctx: StageContext) -> dict[str, Any]:
+    source = check_safe_folder(_source(ctx)).resolve()
+    target = ctx.path("model")
+    linked = not ctx.config.model.copy_into_run and _link(source, target)
+    if not linked:
+        _copy(source, target)
+    raise StageSkipped(f"{REASON} ({'linked to' if linked else 'copied from'} {source})", keep_outputs=True)
 
 
 def _inputs(ctx: StageContext) -> list[Path]:

@@ -133,3 +133,23 @@ def test_bootstrap_of_ten_thousand_predictions_finishes_and_is_seeded():
                  labels=LABELS, n_boot=1000, seed=0)
     gap = res.attributes["gender"].gaps["equal_opportunity_difference"]
     assert gap.ci_low < gap.value < gap.ci_high
+
+
+def test_by_group_is_a_fairlearn_style_frame_with_nan_for_undefined() -> None:
+    import math
+
+    y_true = np.array([1, 1, 0, 0, 0, 0, 1, 0])
+    y_pred = np.array([1, 0, 0, 1, 0, 0, 1, 0])
+    gender = np.array(["f", "f", "f", "f", "m", "m", "m", "m"])
+    age = np.array(["young", "old", "young", "old", "young", "old", "young", "old"])
+    res = assess(y_true, y_pred, sensitive_features={"gender": gender, "age": age}, labels=["no", "yes"],
+                 min_group_size=1, n_boot=0)
+    frame = res.attributes["gender"].by_group
+    assert list(frame.index) == ["f", "m"] and frame.index.name == "gender"
+    assert frame.loc["f", "tpr"] == 0.5 and frame.loc["m", "selection_rate"] == 0.25
+    assert frame.loc["f", "n"] == 4 and not frame.loc["f", "flagged"]
+    cross = res.attributes["gender×age"].by_group
+    assert cross.index.names == ["gender", "age"]
+    assert math.isnan(cross.loc[("m", "old"), "tpr"])  # no positives: undefined, not 0
+    every = res.by_group
+    assert every.index.names == ["attribute", "group"] and ("gender×age", "f×young") in every.index

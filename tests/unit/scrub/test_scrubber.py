@@ -176,7 +176,7 @@ def test_a_language_without_a_language_file_is_a_config_error_naming_the_key() -
     from auditkit.exceptions import ConfigError
 
     with pytest.raises(ConfigError, match=r"scrub\.language.*no language file for 'xx'"):
-        parse_config({"scrub": {"language": "xx"}})
+        parse_config({"data": {"path": "data.csv"}, "scrub": {"language": "xx"}})
 
 
 def test_a_language_the_model_lacks_is_a_config_error_naming_the_key() -> None:

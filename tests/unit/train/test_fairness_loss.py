@@ -131,3 +131,12 @@ def test_group_ids_out_of_range_are_refused():
 def test_state_dict_carries_the_multiplier():
     loss = FairnessLoss(mode="lagrangian", weight=0.7)
     assert loss.state_dict()["multiplier"].item() == pytest.approx(0.7)
+
+
+def test_repr_shows_the_settings_and_the_current_multiplier() -> None:
+    from auditkit.train import FairnessLoss as Loss
+
+    assert repr(Loss("equal_opportunity", n_groups=2, mode="lagrangian", epsilon=0.05)) == (
+        "FairnessLoss('equal_opportunity', n_groups=2, mode='lagrangian', epsilon=0.05, dual_lr=0.05, multiplier=1)")
+    assert repr(Loss("demographic_parity", n_groups=3, weight=0.5)) == (
+        "FairnessLoss('demographic_parity', n_groups=3, mode='penalty', epsilon=0.05, weight=0.5)")
