@@ -84,13 +84,17 @@ def last_position_pooling(model: Any) -> Iterator[None]:
     if not pools_last_token(model):
         yield
         return
+    from transformers.utils import logging as hf_logging
+
     config = model.config
-    before = config.pad_token_id
+    before, verbosity = config.pad_token_id, hf_logging.get_verbosity()
     config.pad_token_id = -1  # matches no id: every position counts as content, the last one is pooled
+    hf_logging.set_verbosity_error()  # its "will not detect padding in inputs_embeds" warning is what we want here
     try:
         yield
     finally:
         config.pad_token_id = before
+        hf_logging.set_verbosity(verbosity)
 
 
 def _base(model: Any) -> Any:

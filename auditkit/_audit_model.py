@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,7 @@ def _config(model_dir: Path, data_path: Path, run_dir: Path, opts: dict[str, Any
         "privacy": {"canaries": False, "device": opts["device"]},
         "policy": str(opts["policy"]) if opts["policy"] is not None else None,
         "report": {"sign_key": opts["sign_key"]},
+        "deployment": {"variants": opts.get("variants", [])},
     }
     return parse_config(raw, source="audit_model")
 
@@ -149,6 +150,7 @@ def audit_model(
     force: bool = False,
     progress: bool = False,
     echo: Callable[[str], None] | None = None,
+    variants: Sequence[str] = (),
 ) -> AuditResult:
     """Audit an existing classifier folder on a labelled data file, through the same stages as ``auditkit run``.
 
@@ -195,6 +197,9 @@ def audit_model(
     progress, echo:
         Show progress bars and each stage's elapsed time on stderr (on a terminal); receive one status
         line per stage (with ``progress=True`` and no ``echo`` they are printed on stderr).
+    variants:
+        Deployment variants to build on CPU and audit beside the model (``int8_dynamic``, ``bf16``,
+        ``fp16``, ``prune_30``, ``prune_50``); maps to ``deployment.variants``.
 
     Returns
     -------
@@ -221,7 +226,7 @@ def audit_model(
             "labels": labels, "positive_label": positive_label_for(labels, positive_label), "policy": policy, "scrub": scrub, "explain": explain,
             "explain_samples": explain_samples, "min_group_size": min_group_size, "bootstrap": bootstrap,
             "batch_size": batch_size, "max_length": max_length, "device": device, "seed": seed,
-            "sign_key": _sign_key(sign_key), "copy_model": copy_model}
+            "sign_key": _sign_key(sign_key), "copy_model": copy_model, "variants": list(variants)}
     config = _config(model, Path(data).resolve(), run_dir, opts)
     stages = AUDIT_STAGES if policy is not None else tuple(s for s in AUDIT_STAGES if s != "gate")
     if progress and echo is None:

@@ -15,14 +15,18 @@ BUNDLED = Path(__file__).resolve().parents[1] / "auditkit" / "examples_data" / "
 
 
 def build(out: Path) -> Path:
-    """Write the demo scorecard to ``out`` (sealed) and return it."""
+    """Write the demo scorecard to ``out`` (sealed, its ``policy`` section the default policy's verdict) and return it."""
     from auditkit._io import read_json
-    from auditkit.scorecard import write_scorecard
+    from auditkit.gate import GateOutputs, run_gate
+    from auditkit.scorecard import set_section, write_scorecard
     from tests.unit.report._runs import scored_run
 
     with tempfile.TemporaryDirectory() as tmp:
         run = scored_run(Path(tmp))
-        return write_scorecard(read_json(run / "scorecard.json"), out)
+        write_scorecard(read_json(run / "scorecard.json"), out)
+        run_gate(out, "default", outputs=GateOutputs(verdict_json=Path(tmp) / "verdict.json"))
+        set_section(out, "policy", read_json(Path(tmp) / "verdict.json"))
+    return out
 
 
 if __name__ == "__main__":

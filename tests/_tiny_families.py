@@ -53,8 +53,8 @@ def _tokenizer(family: str) -> Any:
         return tf.RobertaTokenizer(*_bpe(True, ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]))
     if family == "qwen2":
         return tf.Qwen2Tokenizer(*_bpe(True, ["<|endoftext|>"]))
-    if family == "llama":
-        return tf.LlamaTokenizer(*_bpe(False, ["<unk>", "<s>", "</s>"]))
+    if family == "llama":  # sentencepiece-style: byte-fallback tokens <0x00>..<0xFF> as Llama's own vocabulary has
+        return tf.LlamaTokenizer(*_bpe(False, ["<unk>", "<s>", "</s>", *(f"<0x{b:02X}>" for b in range(256))]))
     return tf.DebertaV2Tokenizer(vocab=_unigram())
 
 

@@ -46,6 +46,8 @@ def audit(
     copy_model: Annotated[bool, typer.Option("--copy-model", help="Copy the model folder into the run folder "
                                              "(default: link to it; the scorecard binds its file hashes).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Re-run every stage even if unchanged.")] = False,
+    variant: Annotated[Optional[list[str]], typer.Option("--variant", help="Also audit a deployment variant built on "  # noqa: UP045
+                                                         "CPU: int8_dynamic, bf16, fp16, prune_30 or prune_50; repeat for several.")] = None,
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", show_default=False,  # noqa: UP045
                                                      help="Progress bars on stderr (default: on when stderr is a terminal; off with --quiet).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Debug-level run log (still no data); as the global --verbose.")] = False,
@@ -55,9 +57,9 @@ def audit(
 
     require("'auditkit audit'", ["train", *(["scrub"] if scrub else []), *(["explain"] if explain else [])])
     from auditkit._audit_model import audit_model, default_run_dir
-    from auditkit.cli._output import is_verbose, progress_enabled, status
     from auditkit._model_io import check_safe_folder
     from auditkit.cli._logsetup import run_log
+    from auditkit.cli._output import is_verbose, progress_enabled, status
     from auditkit.cli._paths import ensure_dir
     from auditkit.gate import Verdict, text_table
 
@@ -74,6 +76,7 @@ def audit(
             positive_label=positive_label, output_dir=run_dir, policy=policy, scrub=scrub, explain=explain,
             explain_samples=explain_samples, min_group_size=min_group_size, bootstrap=bootstrap, device=device,
             sign_key=sign_key, copy_model=copy_model, force=force, progress=progress_enabled(progress), echo=status,
+            variants=variant or [],
         )
     typer.echo(f"run folder: {result.run_dir}")
     for name in ("scorecard.html", "scorecard.json", "model_card.md"):

@@ -44,12 +44,15 @@ def probe(
     positive_label: Annotated[Optional[str], typer.Option("--positive-label", help="The label a false positive predicts (default: the model's second label).")] = None,  # noqa: UP045
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the per-term results as JSON.")] = None,  # noqa: UP045
     bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples for the AUC intervals.")] = 1000,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 64,
-    max_length: Annotated[int, typer.Option("--max-length", min=8)] = 128,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per prediction batch.")] = 64,
+    max_length: Annotated[int, typer.Option("--max-length", min=8, help="Truncation length in tokens.")] = 128,
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
-    seed: Annotated[int, typer.Option("--seed")] = 13,
+    seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 13,
 ) -> None:
     """Score identity-term TEMPLATES with MODEL: per-term false-positive rates with 95% intervals."""
+    from auditkit._extras import require
+
+    require("'auditkit probe'", ["train"])
     from auditkit._io import atomic_write_json
     from auditkit._model_io import load_classifier, resolve_device
     from auditkit.cli._paths import not_a_dir, writing

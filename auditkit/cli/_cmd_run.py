@@ -11,6 +11,7 @@ import typer
 from auditkit.cli._logsetup import run_log
 from auditkit.cli._output import is_verbose, progress_enabled, status
 from auditkit.cli._paths import ensure_dir
+from auditkit.exceptions import AuditkitError
 
 if TYPE_CHECKING:
     from auditkit.config import RunConfig
@@ -64,7 +65,11 @@ def _run(
         raise typer.BadParameter(f"unknown stage(s) {unknown}; expected some of: {', '.join(STAGE_ORDER)}",
                                  param_hint="'--only'")
 
+    from auditkit._distributed import is_main
+
     run_dir = Path(config.output_dir) / config.name
+    if not is_main():  # another torchrun rank: rank 0 writes the folder, its log and the status lines
+        return run_pipeline(config, force=force, only=only, progress=False)
     ensure_dir(run_dir, "the run folder (output_dir/name)")
     with run_log(run_dir, verbose=verbose or is_verbose()):
         summary = run_pipeline(config, force=force, only=only, progress=progress_enabled(progress), echo=status)
@@ -96,18 +101,73 @@ def run(
         str | None,
         typer.Option("--sign-key", help="Sign scorecard.json with this Ed25519 key (PEM file or env:VAR); overrides report.sign_key."),
     ] = None,
+    nproc: Annotated[
+        int | None,
+        typer.Option("--nproc", min=1, help="Train and explain with N processes on this machine (torchrun: DDP, "
+                     "gloo on CPU, NCCL on GPU); training.batch_size stays the global batch."),
+    ] = None,
 ) -> None:
     """Run the whole pipeline: prepare+scrub, train, evaluate, fairness, explain, privacy, report, gate."""
     stages = tuple(s.strip() for s in only.split(",") if s.strip()) if only is not None else None
-    summary = _run(config, force=force, only=stages, progress=progress, verbose=verbose, sign_key=sign_key)
+    if nproc is not None and nproc > 1 and "WORLD_SIZE" not in os.environ:
+        raise typer.Exit(_launch(config, nproc, force=force, only=only, progress=progress, verbose=verbose,
+                                 sign_key=sign_key))
+    try:
+        summary = _run(config, force=force, only=stages, progress=progress, verbose=verbose, sign_key=sign_key)
+    except AuditkitError as exc:
+        _hand_back(exc.exit_code)
+        raise
+    code = _gate_code(summary)
+    if code and not _hand_back(code):
+        raise typer.Exit(code)
+
+
+def _gate_code(summary: Any) -> int:
     gate = summary.stages.get("gate")
     if gate is not None and gate.get("status") != "ok":
         typer.echo(f"auditkit: gate did not run ({gate.get('reason', 'no reason recorded')}); "
                    "exit 4 (inconclusive): a release cannot pass without a verdict", err=True)
-        raise typer.Exit(4)
-    code = summary.gate_exit_code
-    if code:
-        raise typer.Exit(code)
+        return 4
+    return summary.gate_exit_code or 0
+
+
+_EXIT_FILE = "AUDITKIT_EXIT_FILE"
+
+
+def _hand_back(code: int) -> bool:
+    """Under ``--nproc``, rank 0 hands its exit code to the launcher (torchrun would turn any non-zero into 1)."""
+    from auditkit._distributed import is_main
+
+    target = os.environ.get(_EXIT_FILE)
+    if not target or not is_main():
+        return False
+    Path(target).write_text(str(code), encoding="utf-8")
+    return True
+
+
+def _launch(config: Path, nproc: int, *, force: bool, only: str | None, progress: bool | None, verbose: bool,
+            sign_key: str | None) -> int:
+    """Check everything ``run`` checks first (one-line errors, exit 2), then start ``nproc`` ranks under torchrun."""
+    import tempfile
+
+    from auditkit._distributed import launch
+    from auditkit.cli._output import is_quiet
+    from auditkit.config import load_config
+    from auditkit.pipeline._preflight import preflight
+
+    cfg = _with_sign_key(load_config(config), sign_key)
+    _require("run", cfg)
+    preflight(cfg)
+    argv = [*(["--quiet"] if is_quiet() else []), *(["--verbose"] if verbose or is_verbose() else []), "run", str(config),
+            *(["--force"] if force else []), *(["--only", only] if only is not None else []),
+            *([] if progress is None else ["--progress" if progress else "--no-progress"]),
+            *(["--sign-key", sign_key] if sign_key is not None else [])]
+    with tempfile.TemporaryDirectory(prefix="auditkit-nproc-") as tmp:
+        code_file = Path(tmp) / "exit_code"
+        returned = launch(nproc, argv, env={_EXIT_FILE: str(code_file)})
+        if code_file.is_file():
+            return int(code_file.read_text(encoding="utf-8"))
+    return 3 if returned else 0
 
 
 def train(

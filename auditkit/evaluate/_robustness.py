@@ -34,10 +34,11 @@ from auditkit.evaluate._perturb import DEFAULT_PERTURBATIONS, perturb_texts
 from auditkit.exceptions import FairnessError
 from auditkit.scorecard import Metric
 
-__all__ = ["PerturbationResult", "RobustnessAttribute", "RobustnessResult", "assess_robustness"]
+__all__ = ["NO_TEXT_CHANGED", "TOO_FEW", "PerturbationResult", "RobustnessAttribute", "RobustnessResult", "assess_robustness"]
 
 PredictFn = Callable[[list[str]], np.ndarray]
 NO_TEXT_CHANGED = "no test text is changed by this perturbation"
+TOO_FEW = "changed {n} test text(s), fewer than min_group_size={minimum}: too few to measure"
 
 
 @dataclass(frozen=True)
@@ -259,8 +260,8 @@ def assess_robustness(
     Returns
     -------
     RobustnessResult
-        One :class:`PerturbationResult` per perturbation that changed at least one
-        text; the others are listed in ``skipped`` with the reason.
+        One :class:`PerturbationResult` per perturbation that changed at least
+        ``min_group_size`` texts; the others are listed in ``skipped`` with the reason.
     """
     texts, truth = list(texts), np.asarray(y_true, dtype=np.int64)
     cols = {str(a): np.asarray(v).astype(str) for a, v in (groups or {}).items()}
@@ -277,6 +278,9 @@ def assess_robustness(
         index = np.array([i for i, (a, b) in enumerate(zip(texts, changed)) if a != b], dtype=int)
         if index.size == 0:
             skipped[name] = NO_TEXT_CHANGED
+            continue
+        if index.size < min_group_size:
+            skipped[name] = TOO_FEW.format(n=index.size, minimum=min_group_size)
             continue
         after = np.asarray(predict_fn([changed[i] for i in index]), dtype=np.float64)
         outcome = _Outcome(truth[index], base[index], after)

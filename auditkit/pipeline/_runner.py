@@ -9,6 +9,11 @@ Two pipelines share it: :data:`STAGE_ORDER` (``auditkit run``: prepare, train,
 ...) and :data:`AUDIT_STAGES` (``auditkit audit``: the user's labelled file as
 the test split, the user's model folder in place of training, then the same
 audit stages). Both write the same manifest and run the same checks.
+
+Under torchrun every rank runs this loop: rank 0 decides which stages run and
+alone writes the manifest and every stage's outputs; stages marked
+``ranks="all"`` (training, attribution) run on every rank, the others on rank 0
+while the rest wait; a stage failed on rank 0 stops every rank with its message.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from auditkit._compute import measure_energy
+from auditkit._distributed import barrier, broadcast, init_from_env, is_main, world_size
 from auditkit._io import atomic_write_json, sha256_file
 from auditkit._logging import get_logger
 from auditkit.config import RunConfig
@@ -36,10 +42,11 @@ from auditkit.pipeline._ticker import stage_ticker
 
 __all__ = ["AUDIT_STAGES", "STAGE_ORDER", "RunSummary", "load_stages", "run_pipeline"]
 
-STAGE_ORDER = ("prepare", "train", "evaluate", "fairness", "robustness", "explain", "privacy", "report", "gate")
+STAGE_ORDER = ("prepare", "train", "evaluate", "fairness", "robustness", "deployment", "explain", "privacy", "report",
+               "gate")
 """Stage modules of ``auditkit run`` (module name = stage name)."""
-AUDIT_STAGES = ("prepare_audit", "model_folder", "evaluate", "fairness", "robustness", "explain", "privacy", "report",
-                "gate")
+AUDIT_STAGES = ("prepare_audit", "model_folder", "evaluate", "fairness", "robustness", "deployment", "explain",
+                "privacy", "report", "gate")
 """Stage modules of ``auditkit audit``; ``prepare_audit`` and ``model_folder`` record as ``prepare`` and ``train``."""
 _log = get_logger(__name__)
 
@@ -109,15 +116,27 @@ def _cuda_peak_mb() -> float | None:
     return round(peak, 1)
 
 
+def _plan(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: bool) -> dict[str, Any]:
+    """Rank 0 decides whether the stage runs (its key and recorded outputs); every rank follows."""
+    plan: dict[str, Any] | None = None
+    if is_main():
+        key = _key(ctx, stage, manifest)
+        previous = manifest["stages"].get(stage.name, {})
+        skip = not force and previous.get("key") == key and previous.get("status") in ("ok", "not_run") \
+            and _outputs_unchanged(ctx.run_dir, previous)
+        plan = {"key": key, "skip": skip}
+    return broadcast(plan)  # type: ignore[no-any-return]
+
+
 def _run_one(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: bool) -> dict[str, Any]:
-    key = _key(ctx, stage, manifest)
-    previous = manifest["stages"].get(stage.name, {})
-    if not force and previous.get("key") == key and previous.get("status") in ("ok", "not_run") \
-            and _outputs_unchanged(ctx.run_dir, previous):
-        return {**previous, "skipped": True}
+    plan = _plan(stage, ctx, manifest, force)
+    if plan["skip"]:
+        return {**manifest["stages"].get(stage.name, {}), "skipped": True}
+    ctx.stage_key = plan["key"]
+    if not is_main():
+        return _run_as_follower(stage, ctx)
     began = time.perf_counter()
-    record: dict[str, Any] = {"key": key, "started_at": _now()}
-    ctx.stage_key = key
+    record: dict[str, Any] = {"key": plan["key"], "started_at": _now()}
     compute = ctx.config.compute
     with measure_energy(enabled=compute.energy and stage.name in compute.energy_stages,
                         country_iso_code=compute.country_iso_code) as energy:
@@ -133,9 +152,21 @@ def _run_one(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: b
     record["seconds"] = round(time.perf_counter() - began, 3)
     record["peak_rss_mb"] = _peak_rss_mb()
     record["cuda_peak_mb"] = _cuda_peak_mb()
+    if world_size() > 1:
+        record["processes"] = world_size()
     record["outputs"] = {rel: h for rel in stage.outputs if (h := hash_output(ctx.run_dir / rel)) is not None}
     record["finished_at"] = _now()
     return record
+
+
+def _run_as_follower(stage: Stage, ctx: StageContext) -> dict[str, Any]:
+    """A rank other than 0 under torchrun: runs the stages that use every rank, waits out the others."""
+    if stage.ranks != "all":
+        return {"status": "ok", "summary": {}}
+    try:
+        return {"status": "ok", "summary": stage.run(ctx)}
+    except StageSkipped as skip:
+        return {"status": "not_run", "reason": skip.reason, "summary": {}}
 
 
 def _now() -> str:
@@ -212,10 +243,11 @@ def run_pipeline(
             record: dict[str, Any] = {"status": "not_run", "reason": "stage not built yet", "outputs": {}}
         else:
             say(f"{prefix} ...")
-            with stage_ticker(prefix, enabled=progress):
+            with stage_ticker(prefix, enabled=progress and main):
                 record = _guarded(stage, ctx, manifest, force, run_dir)
-        manifest["stages"][name] = {k: v for k, v in record.items() if k != "skipped"}
-        save_manifest(run_dir, manifest)
+        if main:
+            manifest["stages"][name] = {k: v for k, v in record.items() if k != "skipped"}
+            save_manifest(run_dir, manifest)
         ctx.results[name] = record.get("summary", {})
         summary.stages[name] = record
         _log.info("stage %s: %s in %.2fs", name, record["status"], record.get("seconds", 0.0))
@@ -230,18 +262,29 @@ def _resolve_progress(progress: bool | None) -> bool:
 
 def _guarded(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: bool, run_dir: Path) -> dict[str, Any]:
     try:
-        return _run_one(stage, ctx, manifest, force)
+        record = _run_one(stage, ctx, manifest, force)
     except BaseException as exc:
         failed = {"status": "failed", "reason": _safe_reason(exc), "outputs": {}, "finished_at": _now()}
-        manifest["stages"][stage.name] = failed
-        save_manifest(run_dir, manifest)
-        _log.error("stage %s failed: %s", stage.name, failed["reason"])
+        if is_main():
+            manifest["stages"][stage.name] = failed
+            save_manifest(run_dir, manifest)
+            _log.error("stage %s failed: %s", stage.name, failed["reason"])
+            _share_outcome({"failed": failed["reason"], "user": isinstance(exc, UserInputError)})
         if isinstance(exc, (UserInputError, KeyboardInterrupt)):
             raise
         if isinstance(exc, AuditkitError):
             raise StageError(f"stage {stage.name!r} failed: {exc}") from None
         raise StageError(f"stage {stage.name!r} failed with an internal error ({type(exc).__name__}); "
                          f"see logs/auditkit.log in the run folder and report it") from None
+    outcome = _share_outcome({"failed": None} if is_main() else None)
+    if outcome["failed"] is not None:  # rank 0 failed this stage: the other ranks stop with its message
+        raise (UserInputError if outcome["user"] else StageError)(f"stage {stage.name!r} failed on rank 0: {outcome['failed']}")
+    return record
+
+
+def _share_outcome(outcome: dict[str, Any] | None) -> dict[str, Any]:
+    """Rank 0's outcome of a stage on every rank, so no rank waits for a stage that will never come."""
+    return broadcast(outcome) if world_size() > 1 else (outcome or {"failed": None})  # type: ignore[no-any-return]
 
 
 def _safe_reason(exc: BaseException) -> str:

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from auditkit.config import RunConfig
 
@@ -75,6 +75,10 @@ class Stage:
         outputs whose content changes the result (e.g. the raw data files).
     after:
         Earlier stages whose outputs this stage reads (their output hashes join the key).
+    ranks:
+        Under torchrun, ``"main"``: rank 0 runs the stage while the others wait;
+        ``"all"``: every rank runs it (training with DDP, sharded attribution) and
+        the stage itself lets rank 0 alone write.
     """
 
     name: str
@@ -83,3 +87,4 @@ class Stage:
     outputs: tuple[str, ...] = ()
     inputs: Callable[[StageContext], list[Path]] | None = None
     after: tuple[str, ...] = ()
+    ranks: Literal["main", "all"] = "main"

@@ -64,6 +64,7 @@ class AgreementMetrics(MetricSet):
     """Share of test examples where a variant predicts the full model's class: overall and per group."""
 
     overall: Metric | None = None
+    lowest_group: Metric | None = None
     attributes: dict[str, MetricSet] = Field(default_factory=dict)
 
 
@@ -88,7 +89,7 @@ class VariantAudit(Section):
 class DeploymentSection(Section):
     """``deployment``: the full-precision reference and every variant built from it."""
 
-    full: MetricSet | None = None
+    full: VariantAudit | None = None
     variants: dict[str, VariantAudit] = Field(default_factory=dict)
     device: str | None = None
     threads: int | None = Field(default=None, ge=1)

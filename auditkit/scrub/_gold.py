@@ -9,9 +9,15 @@ doccano-style ``[start, end, type]`` triple. Foreign type names are mapped to
 auditkit's through :data:`TYPE_MAP` (``ZIPCODE`` -> ``POSTAL_CODE``, ``PER`` ->
 ``PERSON`` ...); a name it does not list is kept as written.
 
+Detected spans are the scrubber's replacements: overlapping detections merged into
+one span with the best-scored type, as the operators merge them before writing.
+
 Matching rule (documented in the report as ``matching``): a gold span of type T is
-*found* when a detected span of type T overlaps it by at least one character; a
-detected span of type T is *correct* when it overlaps a gold span of type T.
+*found* when a detected span of T's family overlaps it by at least one character; a
+detected span of type T is *correct* when it overlaps a gold span of T's family.
+A family is a type alone except for the two in :data:`FAMILIES`: address parts
+(a gold ``ADDRESS`` often covers the street, city and ZIP that auditkit reports as
+three types) and identity numbers (an SSN found by the cued ID rule is still found).
 Precision and recall per type follow from those counts, F1 from them. The ``ALL``
 row ignores types (any detection over any gold identifier), which is what matters
 for leakage. Gold spans of types the scrubber is not configured to find (say
@@ -36,18 +42,27 @@ from typing import TYPE_CHECKING, Any
 from auditkit.exceptions import DataError
 from auditkit.scorecard import Metric
 from auditkit.scrub._engine import RowFailure
+from auditkit.scrub._operators import Span, merge_spans
 from auditkit.scrub._probe import clopper_pearson
 
 if TYPE_CHECKING:
     from auditkit.scrub._scrubber import Scrubber
 
-__all__ = ["MATCHING_RULE", "TYPE_MAP", "GoldDocument", "GoldSpan", "evaluate_gold", "format_gold", "read_gold"]
+__all__ = ["FAMILIES", "MATCHING_RULE", "TYPE_MAP", "GoldDocument", "GoldSpan", "evaluate_gold", "format_gold", "read_gold"]
 
 MATCHING_RULE = (
-    "span overlap: a gold span of type T is found when a detected span of type T overlaps it by >= 1 character; "
-    "a detected span of type T is correct when it overlaps a gold span of type T; ALL ignores types; "
+    "detected spans = the scrubber's merged replacements; span overlap: a gold span of type T is found when a detected span of T's family overlaps it by >= 1 character; "
+    "a detected span of type T is correct when it overlaps a gold span of T's family (families: address = "
+    "STREET_ADDRESS, LOCATION, POSTAL_CODE; id number = ID_NUMBER, MRN, US_SSN, US_ITIN, UK_NHS, MEDICAL_LICENSE; "
+    "any other type is its own); ALL ignores types; "
     "token survival: an identifier token survives unless detected spans cover all of it"
 )
+
+FAMILIES: dict[str, str] = {
+    **dict.fromkeys(("STREET_ADDRESS", "LOCATION", "POSTAL_CODE"), "address"),
+    **dict.fromkeys(("ID_NUMBER", "MRN", "US_SSN", "US_ITIN", "UK_NHS", "MEDICAL_LICENSE"), "id number"),
+}
+"""Types that match each other in the per-type scores (any other type matches only itself)."""
 
 TYPE_MAP: dict[str, str] = {
     **dict.fromkeys(("PER", "NAME", "FULLNAME", "FIRSTNAME", "LASTNAME", "MIDDLENAME", "GIVENNAME", "SURNAME",
@@ -164,6 +179,10 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _family(entity: str) -> str:
+    return FAMILIES.get(entity, entity)
+
+
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
@@ -191,15 +210,20 @@ class _Counts:
         self.out_of_scope.update(s.entity for s in doc.spans if s.entity not in scope)
         by_type = {t: _merge([(s, e) for k, s, e in detected if k == t]) for t in {k for k, _, _ in detected}}
         union = _merge([(s, e) for _, s, e in detected])
-        gold_by_type = {t: [(s.start, s.end) for s in gold if s.entity == t] for t in {s.entity for s in gold}}
+        found_by_family: dict[str, list[tuple[int, int]]] = {}
+        for entity, spans in by_type.items():
+            found_by_family.setdefault(_family(entity), []).extend(spans)
+        gold_by_family: dict[str, list[tuple[int, int]]] = {}
         for span in gold:
-            for key in (span.entity, "ALL"):
-                self.support[key] += 1
-                self.found[key] += _overlaps(span.start, span.end, by_type.get(span.entity, []) if key != "ALL" else union)
+            gold_by_family.setdefault(_family(span.entity), []).append((span.start, span.end))
+        for span in gold:
+            self.support.update((span.entity, "ALL"))
+            self.found[span.entity] += _overlaps(span.start, span.end, found_by_family.get(_family(span.entity), []))
+            self.found["ALL"] += _overlaps(span.start, span.end, union)
         for entity, spans in by_type.items():
             for start, end in spans:
                 self.predicted[entity] += 1
-                self.correct[entity] += _overlaps(start, end, gold_by_type.get(entity, []))
+                self.correct[entity] += _overlaps(start, end, gold_by_family.get(_family(entity), []))
         all_gold = [(s.start, s.end) for s in gold]
         for start, end in union:
             self.predicted["ALL"] += 1
@@ -263,7 +287,8 @@ def evaluate_gold(scrubber: Scrubber, docs: Sequence[GoldDocument], *, batch: in
             if isinstance(found, RowFailure):
                 withheld += 1
                 continue
-            counts.add(doc, [(d.entity, d.start, d.end) for d in found], scope)
+            merged = merge_spans([Span(d.entity, d.start, d.end, d.score) for d in found])
+            counts.add(doc, [(span.entity, span.start, span.end) for span in merged], scope)
     types = sorted((set(counts.support) | set(counts.predicted)) - {"ALL"})
     return {
         "documents": len(docs), "withheld": withheld, "matching": MATCHING_RULE,

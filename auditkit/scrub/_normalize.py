@@ -143,14 +143,14 @@ class CasedView:
 
 _LINE = re.compile(r"[^\n]+")
 _WORDS2 = re.compile(r"[^\W\d_]{2,}")
-_RUN = re.compile(r"[^\W\d_]+(?:['’](?:t|s|re|ve|ll|d|m)\b)?")
+_RUN = re.compile(r"[^\W\d_]{1,2}['’](?=[^\W\d_])|[^\W\d_]+(?:['’](?:t|s|re|ve|ll|d|m)\b)?")
 
 
 def _case_word(word: str, lower_words: Container[str]) -> str:
     low = word.lower()
     if len(low) != len(word):
         return word
-    if low in lower_words or "'" in low or "’" in low:
+    if low in lower_words or "'" in low or "’" in low:  # a word, a contraction or an elision (c', qu')
         return low
     head = low[0].upper()
     return head + low[1:] if len(head) == 1 else low
@@ -160,7 +160,8 @@ def truecase(text: str, lower_words: Container[str]) -> CasedView:
     """Rewrite each line written in one case as it would normally be written (same length).
 
     A word of such a line stays lower-case when ``lower_words`` holds it (or it
-    carries a contraction such as ``don't``), and is capitalised otherwise: names,
+    carries a contraction such as ``don't``, or is an elision such as ``c'``), and
+    is capitalised otherwise: names,
     places and unknown words, which is what the NER model and the cue-word
     recognisers key on. A line counts as written in one case when the whole
     text is, or when it has at least three words (a short ALL-CAPS label such as

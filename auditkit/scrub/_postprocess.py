@@ -23,7 +23,10 @@ _UP = "A-ZÀ-ÖØ-Þ"
 _LO = "a-zß-öø-ÿĀ-ž'’"
 _CAP_WORD = rf"[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?"
 _LEFT = re.compile(rf"({_CAP_WORD})[ \t]+$")
-_LEAD = re.compile(r"([A-Za-z]+)\.?[ \t]+")
+_LEAD = re.compile(r"[ \t]*(?:([^\W\d_]+)[.:,]?[ \t]+|((?:[a-zß-öø-ÿ]{1,2}|qu)['’][^\W\d_]+)(?:[ \t]+|$))")
+_LAST = re.compile(r"[ \t]+([^\W\d_]+)[.:,]?$")
+_TRAIL = re.compile(r"(?:[ \t]+[^\W\d_]{1,2}['’]|['’])[ \t]*$|[ \t,;:]+$")
+_NOT_NEWLINE = re.compile(r"[^\n]+")
 _LOCAL_PART = re.compile(r"([A-Za-z0-9._%+-]+)@")
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -44,6 +47,7 @@ class NameRules:
 
     def __init__(self, pack: LanguagePack) -> None:
         self.stop = pack.name_stop
+        self.lower = pack.lower_words
         self.date_like = pack.date_like
         particles = "|".join(map(re.escape, pack.name_particles))
         lead = rf"(?:(?:{particles})[ \t]+){{0,3}}" if particles else ""
@@ -53,26 +57,47 @@ class NameRules:
         """Whether ``text`` holds a calendar date (digits or a month), not just a duration."""
         return bool(self.date_like.search(text))
 
+    def _pieces(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Cut a PERSON span at line breaks and trim what cannot be part of a name off each piece.
+
+        Leading stop words and elided words (``c'est``, ``d'appeler``) and a trailing
+        elision (``D'``) go; a piece is dropped when it holds only stop words, or
+        when none of its words is capitalised and one is a word usually written in
+        lower case (``suis en``): names are capitalised in the truecased text.
+        """
+        out = []
+        for match in _NOT_NEWLINE.finditer(text, start, end):
+            a, b = match.span()
+            while (lead := _LEAD.match(text, a, b)) and (lead.group(2) or (lead.group(1) or "").lower() in self.stop):
+                a = lead.end()
+            b = a + len(_TRAIL.sub("", text[a:b]))
+            while (last := _LAST.search(text, a, b)) and last.group(1).lower() in self.stop:
+                b = last.start()
+            words = _NAME_WORD.findall(text[a:b])
+            if not words or all(w.lower() in self.stop or len(w) < 2 for w in words):
+                continue
+            if not any(w[0].isupper() for w in words) and any(w.lower() in self.lower for w in words):
+                continue
+            out.append((a, b))
+        return out
+
     def expand(self, text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Widen each PERSON span over adjacent capitalised words that are not stop words.
+        """Clean each PERSON span and widen it over adjacent capitalised words that are not stop words.
 
         A word to the left is only taken when it does not start a sentence (where any
         word is capitalised).
         """
         out: list[tuple[int, int]] = []
-        for start, end in spans:
-            while (lead := _LEAD.match(text, start, end)) and lead.group(1).lower() in self.stop:
-                start = lead.end()
-            if start >= end or all(w.lower() in self.stop for w in _NAME_WORD.findall(text[start:end])):
-                continue
-            while (match := self._right.match(text, end)) and match.group(1).lower() not in self.stop:
-                end = match.end()
-            while (match := _LEFT.search(text[max(0, start - 40) : start])) and match.group(1).lower() not in self.stop:
-                left = start - (len(match.group(0)))
-                if _sentence_start(text, left):
-                    break
-                start = left
-            out.append((start, end))
+        for span in spans:
+            for start, end in self._pieces(text, *span):
+                while (match := self._right.match(text, end)) and match.group(1).lower() not in self.stop:
+                    end = match.end()
+                while (match := _LEFT.search(text[max(0, start - 40) : start])) and match.group(1).lower() not in self.stop:
+                    left = start - (len(match.group(0)))
+                    if _sentence_start(text, left):
+                        break
+                    start = left
+                out.append((start, end))
         return out
 
     def _name_words(

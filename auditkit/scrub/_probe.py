@@ -20,8 +20,10 @@ their identifiers live in memory only: nothing of them is logged or written.
 Size: the default of 400 per type gives a 95% interval half-width of at most 2.3
 points when observed recall is 0.95 or more (0.5 at 1.0, 1.8 at 0.97, 3.1 at 0.90);
 the worst case (recall 0.5) would need about 1,070 per type. With the 18 default
-entity types that is 7,200 identifiers in 1,440 probe texts, about 11 s on a
-2-core machine (the bundled demo's 800 notes take about 4 s to scrub).
+entity types that is 7,200 identifiers in 1,440 probe texts: on the bundled demo
+(800 notes) about 11-14 s of one core, twice what scrubbing the notes themselves
+takes; 300 per type would cost a quarter less and widen the interval to 2.6
+points at 0.95.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from auditkit._architecture import head_modules, layer_stack, lora_target_modules
+from auditkit._distributed import barrier, is_main, world_size
 from auditkit._io import atomic_dir, atomic_write_json, sha256_file
 from auditkit._logging import get_logger
 from auditkit._model_io import default_model_path, load_classifier, quiet_transformers, resolve_device
@@ -27,14 +28,15 @@ from auditkit._offline import force_offline
 from auditkit._precision import attention_implementation, cpu_has_native_bf16
 from auditkit.config import RunConfig, TrainingConfig
 from auditkit.data import AuditDataset
-from auditkit.exceptions import CheckpointError, DataError
+from auditkit.exceptions import CheckpointError, ConfigError, DataError
 from auditkit.train._artifact import META_FILE, ModelArtifact
 from auditkit.train._checkpoint import latest_verified_checkpoint
 from auditkit.train._data import PadCollator, encode
 from auditkit.train._determinism import seed_everything
 from auditkit.train._trainer import FairTrainer
 
-__all__ = ["build_training_args", "fine_tune", "freeze_lower_layers", "group_index", "latest_checkpoint"]
+__all__ = ["build_training_args", "fine_tune", "freeze_lower_layers", "group_index", "latest_checkpoint",
+           "per_device_batch"]
 
 _log = get_logger(__name__)
 
@@ -64,6 +66,18 @@ def _precision(cfg: TrainingConfig, device: str) -> dict[str, bool]:
     return {"fp16": True}
 
 
+def per_device_batch(batch_size: int, world: int) -> int:
+    """``training.batch_size`` is the global batch: each of ``world`` processes takes an equal share.
+
+    So N processes see the same batches, in the same order, as one process, and train to
+    the same parameters (up to float summation order).
+    """
+    if batch_size % world:
+        raise ConfigError(f"training.batch_size {batch_size} does not split evenly over {world} processes; "
+                          f"use a multiple of {world} (it is the global batch, shared by the processes)")
+    return batch_size // world
+
+
 def build_training_args(config: RunConfig, output_dir: Path, *, device: str, progress: bool = True) -> Any:
     """TrainingArguments for ``config`` (no reporting integration unless the config asks)."""
     from transformers import TrainingArguments
@@ -75,7 +89,7 @@ def build_training_args(config: RunConfig, output_dir: Path, *, device: str, pro
         output_dir=str(output_dir),
         num_train_epochs=t.epochs,
         max_steps=t.max_steps or -1,
-        per_device_train_batch_size=t.batch_size,
+        per_device_train_batch_size=per_device_batch(t.batch_size, world_size()),
         per_device_eval_batch_size=t.eval_batch_size,
         learning_rate=t.learning_rate,
         weight_decay=t.weight_decay,
@@ -91,7 +105,7 @@ def build_training_args(config: RunConfig, output_dir: Path, *, device: str, pro
         seed=config.seed,
         data_seed=config.seed,
         report_to=t.report_to or "none",
-        disable_tqdm=not progress,
+        disable_tqdm=not progress or not is_main(),
         use_cpu=device == "cpu",
         remove_unused_columns=False,
         dataloader_num_workers=0,
@@ -243,9 +257,13 @@ def fine_tune(
         "group_attr": group_attr,
         "group_names": group_names,
     }
+    summary["processes"] = world_size()
     base_name = "all-MiniLM-L6-v2" if config.model.path is None else base.name
-    return save_model(trainer.model, tokenizer, out_dir, labels=list(train.labels), name=config.name,
-                      positive_label=train.positive_label, base_model=base_name, training=summary)
+    if is_main():  # under torchrun rank 0 writes the model; the others read it after the barrier
+        save_model(trainer.model, tokenizer, out_dir, labels=list(train.labels), name=config.name,
+                   positive_label=train.positive_label, base_model=base_name, training=summary)
+    barrier()
+    return ModelArtifact.load(out_dir)
 
 
 def save_model(model: Any, tokenizer: Any, out_dir: str | os.PathLike[str], *, labels: list[str],

@@ -10,7 +10,10 @@ package ``spacy-lookups-data`` 1.0.5, needed only to rebuild, never at run time)
   whose lower-case form is at least ``e**-1`` as frequent as their capitalised
   or upper-case form (``will`` and ``church`` are in, ``john`` and ``friday``
   are not), plus common apostrophe-less contractions of chat text.
-- French: every form and lemma in ``fr_lemma_lookup`` (dictionary words; few names).
+- French: every form and lemma in ``fr_lemma_lookup`` and ``fr_lemma_exc``
+  (dictionary words; few names).
+- Both: spaCy's own stop-word list for the language (function words) and a
+  few chat abbreviations (``thx``, ``stp``, ``mdr``).
 
 No list is built from the evaluation set or its generators.
 
@@ -31,6 +34,7 @@ CONTRACTIONS = (
     "dont cant wont im ive thats whats isnt doesnt didnt wasnt youre theyre hes shes lets youll wouldnt "
     "couldnt shouldnt arent werent havent hasnt aint gonna wanna gotta idk tbh omg thx pls plz ur"
 ).split()
+FRENCH_CHAT = "ok stp svp mdr ptdr pff bcp tkt jsp dsl cc slt bjr bsr rdv jpp mtn pk pq".split()
 
 
 def _table(wheel: zipfile.ZipFile, name: str) -> dict[str, object]:
@@ -47,14 +51,21 @@ def english(wheel: zipfile.ZipFile, top: int = 100_000, margin: float = -1.0) ->
         return max(float(prob.get(w.capitalize(), -99.0)), float(prob.get(w.upper(), -99.0)))  # type: ignore[arg-type]
 
     keep = {w for w in ranked if float(prob[w]) - other(w) > margin} | set(CONTRACTIONS)  # type: ignore[arg-type]
-    return sorted(keep)
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return sorted(keep | {w for w in STOP_WORDS if word.match(w)})
 
 
 def french(wheel: zipfile.ZipFile) -> list[str]:
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
     lookup = _table(wheel, "fr_lemma_lookup")
+    exc = _table(wheel, "fr_lemma_exc")
     word = re.compile(r"^[a-zàâäçéèêëîïôöùûüÿœæ][a-zàâäçéèêëîïôöùûüÿœæ'’-]*$")
     forms = set(lookup) | {str(lemma) for lemmas in lookup.values() for lemma in lemmas}  # type: ignore[attr-defined]
-    return sorted({w for w in forms if word.match(w)})
+    for table in exc.values():
+        forms |= set(table)  # type: ignore[arg-type]
+    return sorted({w for w in forms | set(STOP_WORDS) | set(FRENCH_CHAT) if word.match(w)})
 
 
 def _write(name: str, words: list[str], source: str) -> None:

@@ -36,6 +36,7 @@ def full_run(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path, exa
         "fairness": {"bootstrap": 30, "min_group_size": 5},
         "explain": {"n_samples": 8, "n_steps": 4},
         "privacy": {"canaries": True, "bootstrap": 30},
+        "deployment": {"variants": ["int8_dynamic"], "latency_examples": 4},
         "compute": {"energy": False},
         "policy": "default",
     })

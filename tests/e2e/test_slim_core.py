@@ -110,3 +110,32 @@ def test_the_facade_names_the_extra_of_a_missing_package(tmp_path: Path) -> None
             "except ImportError as e:\n    print(type(e).__name__, e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.startswith("MissingExtraError auditkit.FairnessLoss needs the [train] extra")
+
+
+_IMPORT_NAME = {"scikit-learn": "sklearn", "pyyaml": "yaml"}
+
+
+def _extra_dists(extras: dict[str, list[str]], name: str) -> set[str]:
+    import re
+
+    dists: set[str] = set()
+    for req in extras[name]:
+        dist, _, inner = re.match(r"([A-Za-z0-9_.-]+)(\[([^\]]*)\])?", req).groups()  # type: ignore[union-attr]
+        if dist == "auditkit-rai":
+            for sub in (inner or "").split(","):
+                dists |= _extra_dists(extras, sub.strip())
+        else:
+            dists.add(dist.lower())
+    return dists
+
+
+def test_the_extras_checks_match_pyproject_and_the_core_is_slim() -> None:
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    for name, modules in EXTRAS.items():
+        provided = {_IMPORT_NAME.get(d, d.replace("-", "_")) for d in _extra_dists(extras, name)}
+        assert set(modules) <= provided, name
+    assert _extra_dists(extras, "all") >= _extra_dists(extras, "train") | _extra_dists(extras, "scrub")
+    core = {_IMPORT_NAME.get(d, d.replace("-", "_")) for d in _extra_dists({"core": project["dependencies"]}, "core")}
+    assert core == {"pydantic", "yaml", "jinja2", "jsonschema", "cryptography", "typer"}

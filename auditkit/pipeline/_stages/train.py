@@ -4,7 +4,9 @@ Outputs ``model/`` (the model to ship) and, when a mitigation is configured and
 ``fairness.compare_baseline`` is on, ``baseline_model/`` so the audits can show
 before and after side by side. Checkpoints live in ``checkpoints/`` (and
 ``checkpoints-baseline/``); a run killed mid-training resumes from the newest
-verified checkpoint when its inputs are unchanged.
+verified checkpoint when its inputs are unchanged. Under torchrun every rank trains
+(DDP through the HF Trainer; ``training.batch_size`` is the global batch) and rank 0
+alone writes checkpoints and models.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from auditkit._distributed import barrier, is_main
 from auditkit._io import atomic_write_text
 from auditkit.data import AuditDataset
 from auditkit.exceptions import ConfigError
@@ -59,7 +62,9 @@ def _train_one(ctx: StageContext, train: AuditDataset, val: AuditDataset, out: s
                *, mitigation: str, attr: str | None) -> dict[str, Any]:
     from auditkit.train import fine_tune, group_index
 
-    _fresh_checkpoints(ctx.path(ckpt), ctx.stage_key or "unkeyed")
+    if is_main():
+        _fresh_checkpoints(ctx.path(ckpt), ctx.stage_key or "unkeyed")
+    barrier()
     kwargs: dict[str, Any] = {}
     if mitigation == "fairness_loss" and attr:
         n_groups = len(group_index(train.groups(attr))[1])
@@ -78,11 +83,11 @@ def _run(ctx: StageContext) -> dict[str, Any]:
     result: dict[str, Any] = {"mitigation": mitigation, "sensitive": attr}
     if mitigation != "none" and ctx.config.fairness.compare_baseline:
         result["baseline"] = _train_one(ctx, train, val, "baseline_model", "checkpoints-baseline", mitigation="none", attr=attr)
-    elif ctx.path("baseline_model").exists():
+    elif ctx.path("baseline_model").exists() and is_main():
         shutil.rmtree(ctx.path("baseline_model"))
     result["model"] = _train_one(ctx, train, val, "model", "checkpoints", mitigation=mitigation, attr=attr)
     return result
 
 
 STAGE = Stage(name="train", run=_run, config_sections=("data", "model", "training", "fairness"),
-              outputs=("model", "baseline_model"), after=("prepare",))
+              outputs=("model", "baseline_model"), after=("prepare",), ranks="all")

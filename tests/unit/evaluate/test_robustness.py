@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from auditkit.evaluate._robustness import NO_TEXT_CHANGED, assess_robustness
+from auditkit.evaluate._robustness import NO_TEXT_CHANGED, TOO_FEW, assess_robustness
 from auditkit.exceptions import FairnessError
 from auditkit.scorecard import RobustnessSection
 
@@ -64,7 +64,7 @@ def test_typos_break_an_exact_keyword_model() -> None:
 
 
 def test_small_groups_are_flagged_and_a_gap_over_one_group_is_undefined_not_zero() -> None:
-    texts, labels, groups = _corpus(n_per_group=10)
+    texts, labels, groups = _corpus(n_per_group=20)
     result = assess_robustness(_keyword_model(case_sensitive=True), texts, labels, groups=groups,
                                perturbations=["upper"], n_boot=50, min_group_size=30)
     gender = result.perturbations["upper"].attributes["gender"]
@@ -96,3 +96,13 @@ def test_the_scorecard_section_validates_and_records_its_settings_and_sample() -
 def test_misaligned_inputs_are_refused() -> None:
     with pytest.raises(FairnessError, match="sensitive column 'gender' has 1 rows but there are 2 texts; pass aligned arrays"):
         assess_robustness(_keyword_model(case_sensitive=True), ["x", "y"], [0, 1], groups={"gender": ["a"]})
+
+
+def test_a_perturbation_that_changes_fewer_texts_than_a_group_needs_is_skipped_not_measured() -> None:
+    texts, labels, groups = _corpus(n_per_group=20)
+    texts[0] = "She lives in Leeds and reports chest pain."
+    result = assess_robustness(_keyword_model(case_sensitive=True), texts, labels, groups=groups,
+                               perturbations=["places", "upper"], n_boot=10, min_group_size=5)
+    assert result.skipped == {"places": TOO_FEW.format(n=1, minimum=5)}
+    assert result.skipped["places"] == "changed 1 test text(s), fewer than min_group_size=5: too few to measure"
+    assert set(result.perturbations) == {"upper"}

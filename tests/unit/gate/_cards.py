@@ -95,7 +95,29 @@ def _make_scorecard() -> dict[str, Any]:
         "policy": {"status": "not_run", "reason": "gate has not run"},
         "compliance": dict(ok),
         "environment": {"status": "ok", "python": "3.12.0", "git_commit": None},
+        "robustness": _robustness(),
+        "deployment": _deployment(),
     }
+
+
+def _robustness() -> dict[str, Any]:
+    """A perturbation suite that passes the release preset."""
+    groups = {"female": {"flip_rate": metric(0.02, 0.01, 0.05), "n": 120, "flagged": False},
+              "male": {"flip_rate": metric(0.03, 0.01, 0.06), "n": 130, "flagged": False}}
+    attribute = {"groups": groups, "flip_rate_gap": metric(0.01, 0.0, 0.05), "notes": []}
+    perturbation = {"n": 250, "flip_rate": metric(0.025, 0.01, 0.05), "accuracy_change": metric(-0.01, -0.02, 0.0),
+                    "attributes": {"gender": attribute, "age_band": copy.deepcopy(attribute)}}
+    return {"status": "ok", "n": 250, "perturbations": {"typo_keyboard": perturbation}, "skipped": {}}
+
+
+def _deployment() -> dict[str, Any]:
+    """One int8 variant that passes the release preset."""
+    gaps = {"equal_opportunity_difference": metric(0.01, -0.02, 0.03)}
+    agreement = {"overall": metric(0.99, 0.98, 1.0), "lowest_group": metric(0.98, 0.96, 1.0),
+                 "attributes": {"gender": {"female": metric(0.99, 0.97, 1.0), "male": metric(0.98, 0.96, 1.0)}}}
+    variant = {"status": "ok", "kind": "int8_dynamic", "size_bytes": 25, "gap_increase": {"gender": gaps},
+               "agreement": agreement}
+    return {"status": "ok", "variants": {"int8_dynamic": variant}}
 
 
 def set_path(card: dict[str, Any], path: str, value: Any) -> dict[str, Any]:

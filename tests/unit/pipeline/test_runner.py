@@ -32,7 +32,7 @@ def _run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stages: list[Stage], *
 
 def test_the_audit_pipeline_records_its_own_stages_under_the_run_pipelines_names() -> None:
     names = [s.name for s in load_stages(AUDIT_STAGES) if isinstance(s, Stage)]
-    assert names == ["prepare", "train", "evaluate", "fairness", "robustness", "explain", "privacy", "report", "gate"]
+    assert names == ["prepare", "train", "evaluate", "fairness", "robustness", "deployment", "explain", "privacy", "report", "gate"]
 
 
 def test_a_stage_that_did_not_run_leaves_no_stale_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -112,4 +112,20 @@ def test_cli_gold_prints_the_table_and_writes_it_in_the_summary(
     summary = json.loads((tmp_path / "s.json").read_text())
     assert code == 0
     assert "PERSON" in out and "non-PII tokens kept: 0.900" in out and "Jane" not in out
-    assert summary["gold"]["all"]["recall"]["value"] == 0.8 and summary["gold"]["matching"].startswith("span overlap")
+    assert summary["gold"]["all"]["recall"]["value"] == 0.8 and "span overlap" in summary["gold"]["matching"]
+
+
+def test_an_address_reported_as_street_city_and_zip_matches_one_gold_address(tmp_path: Path) -> None:
+    text = "Ship to 12 Oak Street, Leeds LS1 4AB today."
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"text": text, "entities": [{"type": "ADDRESS", "start": 8, "end": 36}]}) + "\n")
+
+    def detect(_: str) -> list[Detection]:
+        parts = (("STREET_ADDRESS", "12 Oak Street"), ("LOCATION", "Leeds"), ("POSTAL_CODE", "LS1 4AB"))
+        return [Detection(entity, *_at(text, part), 0.9) for entity, part in parts]
+
+    engine = StubEngine(["LOCATION", "POSTAL_CODE", "STREET_ADDRESS"], detect)
+    rows = evaluate_gold(stub_scrubber(engine), read_gold(gold))["entities"]
+    assert rows["STREET_ADDRESS"]["recall"]["value"] == 1.0
+    assert rows["LOCATION"]["precision"]["value"] == rows["POSTAL_CODE"]["precision"]["value"] == 1.0
+    assert rows["STREET_ADDRESS"]["token_survival"]["value"] == 0.0

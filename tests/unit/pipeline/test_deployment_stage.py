@@ -1,0 +1,71 @@
+"""Stage ``deployment``: each variant audited beside the full model; nothing but the section is written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from auditkit._io import atomic_write_json, read_json
+from auditkit.config import RunConfig
+from auditkit.data import save_table
+from auditkit.pipeline._stage import StageContext, StageSkipped
+from auditkit.pipeline._stages.deployment import STAGE
+from auditkit.scorecard import DeploymentSection
+
+TEXTS = ["She reports chest pain since this morning.", "He reports a mild cough for two days.",
+         "Mrs patient presents with shortness of breath.", "Mr patient asks for a repeat prescription."]
+
+
+def _run_dir(tmp_path: Path, model_dir: Path) -> Path:
+    from auditkit._model_io import load_classifier
+    from auditkit.evaluate._predict import Predictions, predict_scores
+
+    run = tmp_path / "run"
+    rows = [{"id": f"t{i}", "text": TEXTS[i % 4], "label": ["urgent", "routine"][i % 2], "split": "test",
+             "gender": ["female", "male"][(i // 2) % 2]} for i in range(24)]
+    frame = pd.DataFrame(rows)
+    save_table(frame, run / "data" / "test.jsonl")
+    atomic_write_json(run / "data" / "meta.json", {"labels": ["routine", "urgent"], "sensitive": ["gender"],
+                                                   "positive_label": "urgent"})
+    shutil.copytree(model_dir, run / "model")
+    model, tokenizer = load_classifier(run / "model", device="cpu")
+    scores = predict_scores(model, tokenizer, frame["text"].tolist())
+    Predictions(ids=frame["id"].to_numpy(dtype=object), y_true=(frame["label"] == "urgent").to_numpy(dtype=np.int64),
+                y_pred=scores.argmax(axis=1), scores=scores, labels=["routine", "urgent"], positive_label="urgent",
+                groups={"gender": frame["gender"].to_numpy(dtype=object).astype(str)}).save(run / "predictions.parquet")
+    return run
+
+
+def _config(*variants: str) -> RunConfig:
+    return RunConfig.model_validate({
+        "data": {"path": "notes.csv", "sensitive": ["gender"]}, "seed": 3,
+        "fairness": {"bootstrap": 30, "min_group_size": 5},
+        "deployment": {"variants": list(variants), "latency_examples": 4},
+    })
+
+
+def test_stage_audits_each_variant_beside_the_full_model(tmp_path: Path, tiny_model_dir: Path) -> None:
+    run = _run_dir(tmp_path, tiny_model_dir)
+    before = sorted(p.relative_to(run) for p in run.rglob("*"))
+    summary = STAGE.run(StageContext(config=_config("int8_dynamic", "prune_50"), run_dir=run))
+    section = DeploymentSection.model_validate(read_json(run / "deployment.json"))
+    assert summary["variants"] == {"int8_dynamic": "ok", "prune_50": "ok"}
+    int8 = section.variants["int8_dynamic"]
+    assert int8.size_bytes < section.full.size_bytes and int8.size_ratio.value < 0.5
+    assert int8.latency_ms_per_example.n == 4 and int8.performance.metrics()["accuracy"].value is not None
+    assert set(int8.attributes["gender"].groups) == {"female", "male"}
+    assert set(int8.gap_increase["gender"].metrics()) == {"demographic_parity_difference", "equal_opportunity_difference",
+                                                          "equalized_odds_difference"}
+    assert set(int8.agreement.attributes["gender"].metrics()) == {"female", "male"}
+    assert section.variants["prune_50"].model_extra["sparsity"] == pytest.approx(0.5, abs=0.01)
+    after = sorted(p.relative_to(run) for p in run.rglob("*"))
+    assert sorted(set(after) - set(before)) == [Path("deployment.json")]
+
+
+def test_no_variant_configured_means_the_stage_does_not_run(tmp_path: Path) -> None:
+    with pytest.raises(StageSkipped, match="deployment.variants is empty in the config"):
+        STAGE.run(StageContext(config=_config(), run_dir=tmp_path))
