@@ -145,6 +145,11 @@ class FairnessConfig(_Section):
     dual_lr: float = Field(0.05, gt=0)
     momentum: float = Field(0.5, ge=0, lt=1, description="Decay of FairnessLoss running group sums (0 = batch only).")
     compare_baseline: bool = True
+    compare: list[Literal["none", "fairness_loss", "reweighing", "threshold"]] = Field(
+        default_factory=list,
+        description="Mitigations to compare side by side on the same data (fairness.comparison); each trained one "
+        "costs a training run, 'threshold' post-processes the unmitigated model (fitted on validation).",
+    )
     min_group_size: int = Field(30, ge=1)
     max_groups: int = Field(50, ge=2, description="A sensitive column with more distinct values is refused.")
     bootstrap: int = Field(1000, ge=0)

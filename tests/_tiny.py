@@ -16,8 +16,9 @@ TINY_WORDS = (
 ).split()
 
 
-def build_tiny_model(path: Path, *, num_labels: int = 2, seed: int = 0, labels: tuple[str, ...] = ("routine", "urgent")) -> Path:
-    """Save a tiny BERT sequence classifier and its tokenizer to ``path``."""
+def build_tiny_model(path: Path, *, num_labels: int = 2, seed: int = 0, labels: tuple[str, ...] = ("routine", "urgent"),
+                     dropout: float = 0.1) -> Path:
+    """Save a tiny BERT sequence classifier and its tokenizer to ``path`` (``dropout=0`` for bit-comparable runs)."""
     import torch
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
 
@@ -32,6 +33,8 @@ def build_tiny_model(path: Path, *, num_labels: int = 2, seed: int = 0, labels: 
         num_attention_heads=2,
         intermediate_size=32,
         max_position_embeddings=512,
+        hidden_dropout_prob=dropout,
+        attention_probs_dropout_prob=dropout,
         num_labels=num_labels,
         id2label=dict(enumerate(labels[:num_labels])),
         label2id={l: i for i, l in enumerate(labels[:num_labels])},

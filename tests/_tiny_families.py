@@ -80,7 +80,7 @@ def build_family_model(family: str, path: Path, *, seed: int = 0, dropout: float
                        labels: tuple[str, ...] = ("routine", "urgent")) -> Path:
     """Save a tiny random ``family`` sequence classifier and its tokenizer (safetensors) to ``path``."""
     if family == "bert":
-        return build_tiny_model(path, seed=seed, labels=labels)
+        return build_tiny_model(path, seed=seed, labels=labels, dropout=dropout)
     import torch
     from transformers import AutoModelForSequenceClassification
 

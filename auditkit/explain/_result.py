@@ -9,7 +9,6 @@ per group chosen by a fixed, stated rule.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from auditkit.explain._faithfulness import FaithfulnessReport
+from auditkit.explain._tally import OVERALL, ExampleChooser, ExplanationTally, TokenTally, class_scope, group_scope
 from auditkit.scorecard import Metric
-from auditkit.explain._words import normalise_word
 
-__all__ = ["ExampleAttribution", "ExplanationResult"]
+__all__ = ["ExampleAttribution", "ExplanationResult", "ExplanationSummary", "explanation_section", "heatmap_examples",
+           "records_frame"]
 
 EXAMPLE_RULE = (
     "per group of each sensitive attribute: the highest-confidence correct prediction and the "
@@ -134,104 +134,125 @@ class ExplanationResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per word: id, position, token, attribution, labels, confidence, group columns."""
-        attrs = sorted({a for r in self.records for a in r.groups})
-        columns = {a: (a if a not in _CORE else f"group_{a}") for a in attrs}
-        rows: list[dict[str, Any]] = []
-        for r in self.records:
-            for pos, (word, score) in enumerate(zip(r.words, r.scores)):
-                row = {"id": r.id, "position": pos, "token": word, "attribution": float(score),
-                       "predicted_label": r.predicted_label, "true_label": r.true_label,
-                       "confidence": float(r.confidence)}
-                row.update({columns[a]: r.groups.get(a) for a in attrs})
-                rows.append(row)
-        frame = pd.DataFrame(rows, columns=[*_CORE, *columns.values()])
-        return frame.astype({"id": "string", "token": "string", "position": "int64", "attribution": "float64"})
+        return records_frame(self.records)
 
     def top_tokens(self, records: Sequence[ExampleAttribution] | None = None, *, n: int = 15) -> list[dict[str, Any]]:
         """Words with the highest mean share of absolute attribution (see ``TOP_TOKEN_RULE``)."""
-        chosen = self.records if records is None else records
-        share: dict[str, float] = defaultdict(float)
-        seen: dict[str, int] = defaultdict(int)
-        for r in chosen:
-            mass = np.abs(r.scores)
-            total = float(mass.sum())
-            if total <= 0:
-                continue
-            local: dict[str, float] = defaultdict(float)
-            for word, m in zip(r.words, mass):
-                key = normalise_word(word)
-                if key:
-                    local[key] += float(m) / total
-            for key, value in local.items():
-                share[key] += value
-                seen[key] += 1
-        count = max(1, len(chosen))
-        ranked = sorted(((v / count, k) for k, v in share.items() if seen[k] >= self.min_token_count), reverse=True)
-        return [{"token": k, "importance": round(v, 6), "n_examples": seen[k]} for v, k in ranked[:n]]
+        tally = TokenTally()
+        for record in self.records if records is None else records:
+            tally.add(record, [OVERALL])
+        return tally.top(OVERALL, n=n, min_count=self.min_token_count)
 
-    def _top_tokens_section(self) -> dict[str, Any]:
-        by_class = {label: self.top_tokens([r for r in self.records if r.predicted_label == label])
-                    for label in sorted({r.predicted_label for r in self.records})}
-        by_group: dict[str, dict[str, Any]] = {}
-        for attr, groups in self.reliance_by_group.items():
-            if "_all" in groups:
-                continue
-            by_group[attr] = {g: self.top_tokens([r for r in self.records if r.groups.get(attr) == g]) for g in groups}
-        return {"overall": self.top_tokens(), "by_class": by_class, "by_group": by_group,
-                "rule": TOP_TOKEN_RULE.format(min_count=self.min_token_count)}
+    def tally(self) -> ExplanationTally:
+        """The records' figures as an :class:`ExplanationTally` (what a streamed run keeps instead of records)."""
+        tally = ExplanationTally()
+        tally.add(self.records, range(len(self.records)))
+        return tally
 
     def examples(self) -> list[dict[str, Any]]:
         """Heat-map examples chosen by ``EXAMPLE_RULE`` (deterministic, ties broken by id)."""
-        out: list[dict[str, Any]] = []
-        for attr, groups in self.reliance_by_group.items():
-            for group in groups:
-                members = sorted((r for r in self.records if r.groups.get(attr) == group), key=lambda r: r.id)
-                for record in _pick(members):
-                    out.append(record.heatmap(attribute=attr))
-        if not self.reliance_by_group:
-            out = [r.heatmap() for r in _pick(sorted(self.records, key=lambda r: r.id))]
-        return out
+        return heatmap_examples(self.tally().chooser, self.reliance_by_group)
 
     def to_scorecard(self) -> dict[str, Any]:
         """The ``explain`` section of scorecard.json (metric leaves follow the scorecard convention)."""
-        notes = []
-        if self.n_truncated:
-            notes.append(f"{self.n_truncated} text(s) were longer than {self.max_length} tokens and were truncated; "
-                         "their attributions cover the kept tokens only")
-        if self.skipped_ids:
-            notes.append(f"{len(self.skipped_ids)} text(s) had no tokens after removing special tokens and were skipped")
-        faith = self.faithfulness.to_dict() if self.faithfulness is not None else {
-            "status": "not_run", "reason": "faithfulness was not requested"}
-        return {
-            "status": "ok" if self.records else "failed",
-            "reason": None if self.records else "no text had any token to explain",
-            "method": self.method, "n_steps": self.n_steps, "device": self.device, "precision": self.precision,
-            "n_examples": len(self.records), "n_skipped_no_tokens": len(self.skipped_ids),
-            "n_truncated": self.n_truncated, "max_length": self.max_length, "notes": notes,
-            "convergence": self.convergence, "memory": self.memory,
-            "identity_terms": list(self.identity_terms),
-            "sensitive_token_reliance": self.reliance.to_dict(),
-            "sensitive_token_reliance_by_group": {
-                a: {g: m.to_dict() for g, m in groups.items()} for a, groups in self.reliance_by_group.items()},
-            "faithfulness": faith,
-            "top_tokens": self._top_tokens_section(),
-            "examples": {"rule": EXAMPLE_RULE, "items": self.examples()},
-        }
+        return explanation_section(self, self.tally(), n_examples=len(self.records), n_truncated=self.n_truncated)
 
 
-def _pick(members: Sequence[ExampleAttribution]) -> list[ExampleAttribution]:
-    if not members:
-        return []
-    labelled = [r for r in members if r.true_label is not None]
-    if not labelled:
-        best = max(members, key=lambda r: r.confidence)
-        worst = min(members, key=lambda r: r.confidence)
-        return [best] if best is worst else [best, worst]
-    picked = []
-    correct = [r for r in labelled if r.true_label == r.predicted_label]
-    wrong = [r for r in labelled if r.true_label != r.predicted_label]
-    if correct:
-        picked.append(max(correct, key=lambda r: r.confidence))
-    if wrong:
-        picked.append(max(wrong, key=lambda r: r.confidence))
-    return picked
+@dataclass(frozen=True)
+class ExplanationSummary:
+    """A streamed explanation: the figures of :class:`ExplanationResult` without holding the records.
+
+    The attributions went to disk as they were made (``explain/attributions.parquet``);
+    ``tally`` keeps the word tallies, heat-map candidates and per-example figures.
+    """
+
+    method: str
+    n_steps: int
+    device: str
+    precision: str
+    tally: ExplanationTally
+    skipped_ids: tuple[str, ...]
+    max_length: int
+    identity_terms: tuple[str, ...]
+    reliance: Metric
+    reliance_by_group: dict[str, dict[str, Metric]]
+    faithfulness: FaithfulnessReport | None = None
+    convergence: dict[str, Any] | None = None
+    memory: dict[str, Any] = field(default_factory=dict)
+    min_token_count: int = 2
+
+    @property
+    def n_examples(self) -> int:
+        """Number of explained texts."""
+        return self.tally.n_examples
+
+    def to_scorecard(self) -> dict[str, Any]:
+        """The ``explain`` section of scorecard.json, the same shape :class:`ExplanationResult` writes."""
+        return explanation_section(self, self.tally, n_examples=self.tally.n_examples,
+                                   n_truncated=self.tally.n_truncated)
+
+
+def records_frame(records: Sequence[ExampleAttribution], attributes: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per word of ``records`` (group columns for ``attributes``, default: those the records have)."""
+    attrs = sorted({a for r in records for a in r.groups}) if attributes is None else list(attributes)
+    columns = {a: (a if a not in _CORE else f"group_{a}") for a in attrs}
+    rows: list[dict[str, Any]] = []
+    for r in records:
+        for pos, (word, score) in enumerate(zip(r.words, r.scores)):
+            row = {"id": r.id, "position": pos, "token": word, "attribution": float(score),
+                   "predicted_label": r.predicted_label, "true_label": r.true_label,
+                   "confidence": float(r.confidence)}
+            row.update({columns[a]: r.groups.get(a) for a in attrs})
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=[*_CORE, *columns.values()])
+    return frame.astype({"id": "string", "token": "string", "position": "int64", "attribution": "float64"})
+
+
+def heatmap_examples(chooser: ExampleChooser, reliance_by_group: dict[str, dict[str, Metric]]) -> list[dict[str, Any]]:
+    """Heat-map entries per (attribute, group) of ``reliance_by_group``, or of all examples without groups."""
+    out: list[dict[str, Any]] = []
+    for attr, groups in reliance_by_group.items():
+        for group in groups:
+            out += [record.heatmap(attribute=attr) for record in chooser.picks(attr, group)]
+    if not reliance_by_group:
+        out = [record.heatmap() for record in chooser.picks()]
+    return out
+
+
+def _top_tokens_section(tally: TokenTally, reliance_by_group: dict[str, dict[str, Metric]], min_count: int) -> dict[str, Any]:
+    labels = sorted(scope.split("\x1f", 1)[1] for scope in tally.examples if scope.startswith("class\x1f"))
+    by_class = {label: tally.top(class_scope(label), min_count=min_count) for label in labels}
+    by_group: dict[str, dict[str, Any]] = {}
+    for attr, groups in reliance_by_group.items():
+        if "_all" in groups:
+            continue
+        by_group[attr] = {g: tally.top(group_scope(attr, g), min_count=min_count) for g in groups}
+    return {"overall": tally.top(OVERALL, min_count=min_count), "by_class": by_class, "by_group": by_group,
+            "rule": TOP_TOKEN_RULE.format(min_count=min_count)}
+
+
+def explanation_section(result: Any, tally: ExplanationTally, *, n_examples: int, n_truncated: int) -> dict[str, Any]:
+    """The scorecard section of an :class:`ExplanationResult` or :class:`ExplanationSummary`."""
+    notes = []
+    if n_truncated:
+        notes.append(f"{n_truncated} text(s) were longer than {result.max_length} tokens and were truncated; "
+                     "their attributions cover the kept tokens only")
+    if result.skipped_ids:
+        notes.append(f"{len(result.skipped_ids)} text(s) had no tokens after removing special tokens and were skipped")
+    faith = result.faithfulness.to_dict() if result.faithfulness is not None else {
+        "status": "not_run", "reason": "faithfulness was not requested"}
+    return {
+        "status": "ok" if n_examples else "failed",
+        "reason": None if n_examples else "no text had any token to explain",
+        "method": result.method, "n_steps": result.n_steps, "device": result.device, "precision": result.precision,
+        "n_examples": n_examples, "n_skipped_no_tokens": len(result.skipped_ids),
+        "n_truncated": n_truncated, "max_length": result.max_length, "notes": notes,
+        "convergence": result.convergence, "memory": result.memory,
+        "identity_terms": list(result.identity_terms),
+        "sensitive_token_reliance": result.reliance.to_dict(),
+        "sensitive_token_reliance_by_group": {
+            a: {g: m.to_dict() for g, m in groups.items()} for a, groups in result.reliance_by_group.items()},
+        "faithfulness": faith,
+        "top_tokens": _top_tokens_section(tally.tokens, result.reliance_by_group, result.min_token_count),
+        "examples": {"rule": EXAMPLE_RULE, "items": heatmap_examples(tally.chooser, result.reliance_by_group)},
+    }

@@ -64,6 +64,19 @@ def declared_attributes(doc: Mapping[str, Any]) -> list[str]:
     return sorted(set(map(str, declared)))
 
 
+def declared_probe_types(doc: Mapping[str, Any]) -> list[str]:
+    """The entity types the scrubber's recall probe was run for (``privacy.scrub.recall_probe_info.types``)."""
+    privacy = doc.get("privacy")
+    scrub = privacy.get("scrub") if isinstance(privacy, Mapping) else None
+    info = scrub.get("recall_probe_info") if isinstance(scrub, Mapping) else None
+    types = info.get("types") if isinstance(info, Mapping) else None
+    return sorted(str(t) for t in types) if isinstance(types, list) else []
+
+
+#: Maps whose keys a scorecard declares elsewhere: a ``*`` over them must cover every declared key.
+_DECLARED = {("fairness", "attributes"): declared_attributes, ("privacy", "scrub", "recall_probe"): declared_probe_types}
+
+
 def _covered(name: str, keys: set[str]) -> bool:
     return name in keys or any(k.startswith(f"{name}/") for k in keys)
 
@@ -115,11 +128,11 @@ def _descend(doc: Mapping[str, Any], node: Any, parts: list[str], done: list[str
     keys = sorted(k for k in node if isinstance(k, str))
     for key in keys:
         _expand(doc, node[key], rest, [*done, key], out, failed)
-    if tuple(done) == _ATTRIBUTES:
-        for name in declared_attributes(doc):
-            if not _covered(name, set(keys)):
-                out.append(Lookup(".".join([*done, name, *rest]), "missing",
-                                  note=f"declared sensitive attribute '{name}' has no fairness result"))
+    declared = _DECLARED.get(tuple(done))
+    for name in declared(doc) if declared is not None else ():
+        if not _covered(name, set(keys)):
+            out.append(Lookup(".".join([*done, name, *rest]), "missing",
+                              note=f"'{name}' is declared but '{'.'.join(done)}' has no result for it"))
     if not keys and tuple(done) != _ATTRIBUTES:
         out.append(Lookup(path, "missing", note=f"'{'.'.join(done)}' is empty: '*' matched nothing"))
 

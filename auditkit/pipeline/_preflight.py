@@ -25,7 +25,7 @@ from auditkit.exceptions import ConfigError
 __all__ = ["FAIRNESS_ATTRIBUTE_NOT_SENSITIVE", "load_run_dataset", "preflight"]
 
 FAIRNESS_ATTRIBUTE_NOT_SENSITIVE = "fairness.sensitive {attr!r} is not one of data.sensitive {sensitive}"
-_ALL = ("prepare", "train", "evaluate", "fairness", "robustness", "deployment", "explain", "privacy", "report", "gate")
+_ALL = ("prepare", "train", "evaluate", "fairness", "compare", "robustness", "deployment", "explain", "privacy", "report", "gate")
 
 
 def load_run_dataset(config: RunConfig) -> AuditDataset:

@@ -42,8 +42,8 @@ from auditkit.pipeline._ticker import stage_ticker
 
 __all__ = ["AUDIT_STAGES", "STAGE_ORDER", "RunSummary", "load_stages", "run_pipeline"]
 
-STAGE_ORDER = ("prepare", "train", "evaluate", "fairness", "robustness", "deployment", "explain", "privacy", "report",
-               "gate")
+STAGE_ORDER = ("prepare", "train", "evaluate", "fairness", "compare", "robustness", "deployment", "explain", "privacy",
+               "report", "gate")
 """Stage modules of ``auditkit run`` (module name = stage name)."""
 AUDIT_STAGES = ("prepare_audit", "model_folder", "evaluate", "fairness", "robustness", "deployment", "explain",
                 "privacy", "report", "gate")
@@ -131,7 +131,7 @@ def _plan(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: bool
 def _run_one(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: bool) -> dict[str, Any]:
     plan = _plan(stage, ctx, manifest, force)
     if plan["skip"]:
-        return {**manifest["stages"].get(stage.name, {}), "skipped": True}
+        return {"status": "ok", "summary": {}, **manifest["stages"].get(stage.name, {}), "skipped": True}
     ctx.stage_key = plan["key"]
     if not is_main():
         return _run_as_follower(stage, ctx)
@@ -226,14 +226,19 @@ def run_pipeline(
     pipeline = load_stages(stages)
     names = [s if isinstance(s, str) else s.name for s in pipeline]
     preflight(config, stages=[n for n in names if not only or n in only], data=False)
+    init_from_env()  # under torchrun: join the process group; rank 0 alone writes the run folder
+    main = is_main()
     run_dir = Path(config.output_dir) / config.name
-    run_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_json(run_dir / "config.json", config.model_dump(mode="json"))
-    manifest = load_manifest(run_dir)
-    ctx = StageContext(config=config, run_dir=run_dir, progress=progress, logger=_log)
+    if main:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_json(run_dir / "config.json", config.model_dump(mode="json"))
+    manifest = load_manifest(run_dir) if main else {"stages": {}}
+    ctx = StageContext(config=config, run_dir=run_dir, progress=progress and main, logger=_log)
     summary = RunSummary(run_dir)
-    _forget_other_stages(run_dir, manifest, {s if isinstance(s, str) else s.name for s in pipeline})
-    say = echo or (lambda line: None)
+    if main:
+        _forget_other_stages(run_dir, manifest, {s if isinstance(s, str) else s.name for s in pipeline})
+    barrier()
+    say = (echo or (lambda line: None)) if main else (lambda line: None)
     for number, stage in enumerate(pipeline, start=1):
         name = stage if isinstance(stage, str) else stage.name
         if only and name not in only:

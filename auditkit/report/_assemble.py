@@ -34,6 +34,7 @@ SECTION_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "deployment": ("deployment.json", ("deployment",)),
 }
 _SCRUB_FILE = "scrub/summary.json"
+_COMPARISON = ("comparison.json", ("compare",))  # becomes fairness.comparison
 _STAGE_DROP = frozenset({"outputs", "inputs", "input_key", "key", "result", "summary"})
 _ENERGY_KEYS = ("energy_kwh", "emissions_kg_co2eq", "co2_kg")
 _LIFTED = ("device", *_ENERGY_KEYS)
@@ -206,6 +207,8 @@ def assemble_scorecard(run_dir: str | Path, *, now: datetime | None = None) -> d
     }
     for name in ("performance", "fairness", "explanations", "policy", "robustness", "deployment"):
         doc[name] = _file_section(root, *SECTION_SOURCES[name], records)
+    if doc["fairness"]["status"] == "ok":
+        doc["fairness"]["comparison"] = _file_section(root, *_COMPARISON, records)
     device = doc["explanations"].get("device")
     if doc["compute"]["status"] == "ok" and "device" not in doc["compute"] and isinstance(device, str):
         doc["compute"]["device"] = device

@@ -43,7 +43,12 @@ _ITEMS = (
     _Item(_EU, "Art. 15(1)-(3)", "Appropriate accuracy, declared accuracy metrics",
           ("performance",), "Accuracy, macro F1, ROC AUC and calibration on the held-out test split."),
     _Item(_EU, "Art. 15(4)", "Robustness to errors and inconsistencies",
-          ("fairness",), "Term-swap flip rates only; no adversarial or distribution-shift testing.", True),
+          ("robustness", "fairness"), "Flip rates and accuracy changes under label-preserving perturbations (typos, "
+          "casing, punctuation, placeholders, names, clinical shorthand) per group, with the robustness gap between "
+          "groups; term-swap flip rates. No adversarial or distribution-shift testing.", True),
+    _Item(_EU, "Art. 15(1), 15(4)", "Accuracy and robustness of the system as deployed",
+          ("deployment",), "Each compressed variant (int8, bf16, pruned) audited like the full model: size, CPU "
+          "latency, accuracy, every fairness gap and its change, agreement with the full model per group."),
     _Item(_EU, "Art. 15(5)", "Resilience against attempts to exploit vulnerabilities",
           ("privacy",), "Membership inference and artifact safety only; no poisoning or evasion testing.", True),
     _Item(_NIST, "MEASURE 2.1", "Test sets, metrics and tools documented",
@@ -68,7 +73,8 @@ NOT_COVERED = (
     "EU AI Act Art. 9 risk-management system, Art. 14 human oversight, Art. 12 record-keeping in operation and Art. 72 post-market monitoring.",
     "EU AI Act Art. 10(2)(a)-(e): data collection, provenance, labelling processes and data-preparation choices are not assessed.",
     "EU AI Act Art. 11 / Annex IV: this scorecard is an input to, not a complete, technical documentation.",
-    "Adversarial robustness, distribution shift, data poisoning and prompt/evasion attacks are not tested.",
+    "Adversarial (optimised) perturbations, distribution shift, data poisoning and prompt/evasion attacks are not tested; "
+    "the perturbation suite covers random, label-preserving noise only.",
     "NIST AI RMF GOVERN, MAP and MANAGE functions, MEASURE 2.2 (human subjects), 2.4 (production monitoring), 2.6 (safety) and 2.13 (TEVV effectiveness).",
     "No legal judgement: the map shows where evidence is, not that an obligation is met.",
 )

@@ -25,11 +25,13 @@ from auditkit.report._grades import MEMORY_KEYS, grade_all, overall_verdict
 from auditkit.report._labels import attribute_label, metric_label
 from auditkit.report._metrics import Metric, as_metric, format_metric, iter_metrics
 from auditkit.report._tables import group_table
+from auditkit.report._view_release import comparison_view, deployment_view, robustness_view
 from auditkit.report._why import judged_outcomes, policy_rows, verdict_box
 
 __all__ = ["SECTION_ORDER", "build_view"]
 
-SECTION_ORDER = ("identity", "performance", "fairness", "privacy", "explanations", "compute", "policy", "environment", "config")
+SECTION_ORDER = ("identity", "performance", "fairness", "privacy", "explanations", "compute", "policy", "environment", "config",
+                 "robustness", "deployment")
 MAX_ROWS = 300
 MAX_EXAMPLES = 12
 _GROUP_METRICS = ("tpr", "true_positive_rate", "selection_rate", "fpr", "false_positive_rate", "accuracy")
@@ -228,7 +230,22 @@ def _privacy_view(section: Any) -> dict[str, Any]:
     rows = _metric_rows(section)
     if not rows and section.get("status") == "failed":
         return {}
-    return {"metrics": rows, "facts": _facts(section), "notes": _notes(section)}
+    return {"metrics": rows, "facts": _facts(section), "notes": _notes(section), **_recall_probe_view(section)}
+
+
+def _recall_probe_view(section: Mapping[str, Any]) -> dict[str, Any]:
+    """Per-entity recall on inserted identifiers: a table and a chart with the binomial intervals."""
+    scrub = section.get("scrub")
+    probe = scrub.get("recall_probe") if isinstance(scrub, Mapping) else None
+    if not isinstance(probe, Mapping) or not probe:
+        return {}
+    metrics = [(str(name), as_metric(leaf)) for name, leaf in sorted(probe.items())]
+    rows = [{"entity": name, "value": _num(m.value), "ci_low": _num(m.ci_low), "ci_high": _num(m.ci_high),
+             "n": str(m.n) if m.n is not None else "—", "reason": m.reason or ""} for name, m in metrics if m is not None]
+    chart = bar_chart("chart-recall-probe", "Scrubber recall on inserted identifiers",
+                      "Share of inserted identifiers of each type the scrubber replaced, with 95% Clopper-Pearson intervals",
+                      [(name, "recall", m) for name, m in metrics if m is not None])
+    return {"recall_rows": rows, "recall_chart": chart}
 
 
 def _stage_energy_text(rec: Any) -> str:
@@ -306,5 +323,8 @@ def build_view(doc: Mapping[str, Any], signature: Mapping[str, Any] | None = Non
         "environment": _facts(sections["environment"]) if ok["environment"] else [],
         "config_facts": _facts(sections["config"].get("values"), depth=3) if ok["config"] else [],
         "compliance": doc.get("compliance", {}),
+        "robustness": robustness_view(sections["robustness"]),
+        "deployment": deployment_view(sections["deployment"]),
+        "comparison": comparison_view(sections["fairness"]) if ok["fairness"] else {},
         "signature": signature_text(signature),
     }

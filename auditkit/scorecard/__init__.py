@@ -49,6 +49,7 @@ from auditkit.scorecard._sections import (
     ModelIdentity,
     PerformanceSection,
     PrivacySection,
+    ScrubSection,
     Section,
     TermSwap,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "RobustnessAttribute",
     "RobustnessSection",
     "Scorecard",
+    "ScrubSection",
     "Section",
     "TermSwap",
     "VariantAudit",

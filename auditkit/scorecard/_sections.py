@@ -38,6 +38,7 @@ __all__ = [
     "PerformanceSection",
     "PrivacySection",
     "Section",
+    "ScrubSection",
     "Sha256",
     "Status",
     "TermSwap",
@@ -190,6 +191,12 @@ class FairnessSection(Section):
     confidence: float | None = Field(default=None, gt=0, lt=1)
 
 
+class ScrubSection(Section):
+    """Scrubbing of the run's text: what was replaced, the re-scan, and the recall probe."""
+
+    recall_probe: dict[str, Metric] | None = None
+
+
 class CanarySweep(Section):
     """Seeded canaries searched for in every file of the run folder."""
 
@@ -200,7 +207,7 @@ class CanarySweep(Section):
 class PrivacySection(Section):
     """``privacy``: scrubbing, the canary sweep, membership inference, artifact safety."""
 
-    scrub: Section | None = None
+    scrub: ScrubSection | None = None
     canary_sweep: CanarySweep | None = None
     membership: Section | None = None
     artifacts: Section | None = None

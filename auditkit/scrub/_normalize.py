@@ -34,6 +34,7 @@ _HOMOGLYPHS = {
     "–": "-", "—": "-", "−": "-", "\u00a0": " ", "\u2007": " ", "\u202f": " ",
 }
 _BRACKETED = re.compile(r"<[^<>\s]{1,200}>")
+_PREFIX = re.compile(r"^([A-Z][A-Z_]*?)[_#]")
 _SHOUT = re.compile(r"\b[A-Z][A-Z'’-]{2,}[A-Z]\b")
 
 
@@ -109,8 +110,9 @@ def open_tags(text: str, exempt: Container[str]) -> str:
     ``<PHONE_NUMBER_3f9a0c21d4>``): already-scrubbed text carries them, and
     neither NER nor the cue-word recognisers may read ``Ms <PERSON>`` as a name
     again. Anything else in brackets is analysed like other text: its brackets
-    become spaces, and so do ``_``/``#`` separators (unless it holds an ``@``), so
-    ``<SSN_578233778>`` reads as ``SSN 578233778``.
+    become spaces, and so do ``_``/``#`` separators (in an e-mail only the one after
+    an upper-case prefix), so ``<SSN_578233778>`` reads as ``SSN 578233778`` and
+    ``<EMAIL_ann_lee@x.org>`` as ``EMAIL ann_lee@x.org``.
     """
     if "<" not in text:
         return text
@@ -119,7 +121,7 @@ def open_tags(text: str, exempt: Container[str]) -> str:
         tag = match.group(0)
         if tag in exempt:
             return " " * len(tag)
-        body = tag[1:-1] if "@" in tag else tag[1:-1].replace("_", " ").replace("#", " ")
+        body = _PREFIX.sub(r"\1 ", tag[1:-1], count=1) if "@" in tag else tag[1:-1].replace("_", " ").replace("#", " ")
         return " " + body + " "
 
     return _BRACKETED.sub(repl, text)
@@ -143,7 +145,7 @@ class CasedView:
 
 _LINE = re.compile(r"[^\n]+")
 _WORDS2 = re.compile(r"[^\W\d_]{2,}")
-_RUN = re.compile(r"[^\W\d_]{1,2}['’](?=[^\W\d_])|[^\W\d_]+(?:['’](?:t|s|re|ve|ll|d|m)\b)?")
+_RUN = re.compile(r"[^\W\d_]{1,2}['’](?=[^\W\d_])|[^\W\d_]+(?:['’](?i:t|s|re|ve|ll|d|m)\b)?")
 
 
 def _case_word(word: str, lower_words: Container[str]) -> str:
@@ -154,6 +156,26 @@ def _case_word(word: str, lower_words: Container[str]) -> str:
         return low
     head = low[0].upper()
     return head + low[1:] if len(head) == 1 else low
+
+
+def _case_line(line: str, lower_words: Container[str]) -> str:
+    out: list[str] = []
+    cursor = 0
+    for m in _RUN.finditer(line):
+        word, end = m.group(0), m.end()
+        if word[-1] in "'’":  # an elision: c'est, l'église stay lower; O'Sullivan, D'Artagnan do not
+            follow = _RUN.match(line, end)
+            nxt = follow.group(0).lower() if follow else ""
+            cased = word.lower() if nxt in lower_words else word[0].upper() + word[1:].lower()
+        elif len(word) == 1 and line[end : end + 1] == ".":  # an initial
+            cased = word.upper()
+        else:
+            cased = _case_word(word, lower_words)
+        out.append(line[cursor : m.start()])
+        out.append(cased if len(cased) == len(word) else word)
+        cursor = end
+    out.append(line[cursor:])
+    return "".join(out)
 
 
 def truecase(text: str, lower_words: Container[str]) -> CasedView:
@@ -178,7 +200,7 @@ def truecase(text: str, lower_words: Container[str]) -> CasedView:
         if not (line.islower() or line.isupper()) or len(_WORDS2.findall(line)) < (1 if whole else 3):
             continue
         pieces.append(text[cursor : match.start()])
-        pieces.append(_RUN.sub(lambda m: _case_word(m.group(0), lower_words), line))
+        pieces.append(_case_line(line, lower_words))
         cursor = match.end()
         mono.append(match.span())
     if not mono:

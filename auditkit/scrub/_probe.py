@@ -288,7 +288,8 @@ def recall_probe(
     recall = {e: Metric.undefined(_NO_GENERATOR) for e in entities if e not in KINDS}
     if not hosts:
         recall.update({e: Metric.undefined(_NO_HOSTS, n=0) for e in probed})
-        return RecallProbe(recall, {"label": PROBE_LABEL, "per_type": per_type, "probe_texts": 0, "reason": _NO_HOSTS})
+        return RecallProbe(recall, {"label": PROBE_LABEL, "types": sorted(entities), "per_type": per_type, "probe_texts": 0,
+                                    "reason": _NO_HOSTS})
     rng = random.Random(seed)
     jobs = [_compose(rng.choice(hosts), group, rng, window) for group in _plan(probed, per_type, rng)]
     by_type, by_position = _run(scrubber, jobs, batch)
@@ -297,7 +298,8 @@ def recall_probe(
     seconds = time.perf_counter() - started
     _log.info("recall probe: %d texts, %d types, %.1f s", len(jobs), len(probed), seconds)
     info = {
-        "label": PROBE_LABEL, "per_type": per_type, "probe_texts": len(jobs), "host_texts": len(hosts),
+        "label": PROBE_LABEL, "types": sorted(entities), "per_type": per_type, "probe_texts": len(jobs),
+        "host_texts": len(hosts),
         "withheld_texts": by_type.withheld, "positions": list(POSITIONS),
         "interval": f"Clopper-Pearson exact binomial, {confidence:.0%}",
         "rule": "caught when every letter and digit of the planted identifier is inside a detected span",

@@ -7,7 +7,11 @@ probabilities ``p`` and compares group statistics of ``p``:
 * ``equal_opportunity``: mean ``p`` over the positives of each group (soft TPR);
 * ``equalized_odds``: soft TPR and soft FPR; the gap is the larger of the two.
 
-The gap is the largest minus the smallest group rate. In ``penalty`` mode the term
+The gap is the largest minus the smallest group rate. With ``positive_index=None``
+and ``n_classes=K`` (multiclass), every class is constrained one-vs-rest (its
+soft probability in place of ``p``, its examples as the positives) and the gap is
+the **largest over classes**: the gate judges the worst class, and a sum or mean
+would let a small gain on an easy class pay for a large gap on another. In ``penalty`` mode the term
 is ``weight * gap``; in ``lagrangian`` mode it is ``lambda * (gap - epsilon)`` and
 ``lambda`` is updated by dual ascent. Small batches are stabilised by running
 (exponentially decayed) group sums, and under ``torch.distributed`` the group sums
@@ -66,6 +70,9 @@ class FairnessLoss(nn.Module):
         Dual ascent step size for the multiplier.
     positive_index:
         Class index treated as positive (1 for binary); a single-logit output uses a sigmoid.
+        ``None`` constrains every class one-vs-rest (needs ``n_classes``); the gap is the worst class's.
+    n_classes:
+        Number of classes, for ``positive_index=None`` (sizes the running group statistics).
     momentum:
         Decay of the running group sums (0 = this batch only). With ``m > 0`` the rate of a
         group is ``(batch_sum + m * running_sum) / (batch_count + m * running_count)``; the
@@ -114,8 +121,9 @@ class FairnessLoss(nn.Module):
         weight: float = 1.0,
         epsilon: float = 0.05,
         dual_lr: float = 0.05,
-        positive_index: int = 1,
+        positive_index: int | None = 1,
         momentum: float = 0.0,
+        n_classes: int | None = None,
     ) -> None:
         super().__init__()
         if constraint not in _SLICES:
@@ -126,6 +134,9 @@ class FairnessLoss(nn.Module):
             raise FairnessError(f"a fairness constraint needs at least 2 groups; got n_groups={n_groups}")
         if weight < 0 or epsilon < 0 or dual_lr <= 0 or not 0 <= momentum < 1:
             raise FairnessError("expected weight >= 0, epsilon >= 0, dual_lr > 0 and 0 <= momentum < 1")
+        if positive_index is None and (n_classes is None or n_classes < 2):
+            raise FairnessError("positive_index=None constrains every class and needs n_classes >= 2; "
+                                "pass n_classes=len(labels), or a positive_index for one class")
         self.constraint = constraint
         self.n_groups = n_groups
         self.mode = mode
@@ -134,7 +145,9 @@ class FairnessLoss(nn.Module):
         self.dual_lr = dual_lr
         self.positive_index = positive_index
         self.momentum = momentum
-        slices = _SLICES[constraint]
+        self.n_classes = n_classes
+        self.classes = [positive_index] if positive_index is not None else list(range(int(n_classes or 0)))
+        slices = _SLICES[constraint] * len(self.classes)
         self.register_buffer("multiplier", torch.tensor(float(weight)))
         self.register_buffer("running_sums", torch.zeros(slices, n_groups))
         self.register_buffer("running_counts", torch.zeros(slices, n_groups))
@@ -147,37 +160,48 @@ class FairnessLoss(nn.Module):
             parts += [f"dual_lr={self.dual_lr}", f"multiplier={float(self.multiplier):.4g}"]
         else:
             parts.append(f"weight={self.weight}")
-        if self.positive_index != 1:
+        if self.positive_index is None:
+            parts.append(f"classes=all ({self.n_classes})")
+        elif self.positive_index != 1:
             parts.append(f"positive_index={self.positive_index}")
         if self.momentum:
             parts.append(f"momentum={self.momentum}")
         return ", ".join(parts)
 
-    def _positive_prob(self, logits: torch.Tensor) -> torch.Tensor:
+    def _class_probs(self, logits: torch.Tensor) -> torch.Tensor:
+        """Soft probability of each constrained class, shape ``(len(classes), n)``."""
         if logits.dim() == 1 or logits.shape[-1] == 1:
-            return torch.sigmoid(logits.reshape(-1))
-        return torch.softmax(logits, dim=-1)[:, self.positive_index]
+            if self.positive_index is None:
+                raise FairnessError("a single-logit output has one class; give positive_index instead of None")
+            return torch.sigmoid(logits.reshape(-1))[None, :]
+        if self.positive_index is None and logits.shape[-1] != self.n_classes:
+            raise FairnessError(f"logits have {logits.shape[-1]} classes but the loss was built with n_classes={self.n_classes}")
+        return torch.softmax(logits, dim=-1)[:, self.classes].T
 
     def _masks(self, labels: torch.Tensor, n: int, device: torch.device) -> torch.Tensor:
-        if self.constraint == "demographic_parity":
-            return torch.ones(1, n, device=device)
-        positive = (labels.reshape(-1) == self.positive_index).float()
-        if self.constraint == "equal_opportunity":
-            return positive[None, :]
-        return torch.stack([positive, 1.0 - positive])
+        """One row per (class, slice): which examples each constrained rate averages over."""
+        rows = []
+        for cls in self.classes:
+            if self.constraint == "demographic_parity":
+                rows.append(torch.ones(n, device=device))
+                continue
+            positive = (labels.reshape(-1) == cls).float()
+            rows += [positive] if self.constraint == "equal_opportunity" else [positive, 1.0 - positive]
+        return torch.stack(rows)
 
     def group_stats(
         self, logits: torch.Tensor, labels: torch.Tensor, group_ids: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Global (all-reduced) group sums of ``p`` and counts, shape ``(slices, n_groups)`` each."""
-        prob = self._positive_prob(logits).float()
+        probs = self._class_probs(logits).float()
         groups = group_ids.reshape(-1).long()
         if groups.numel() and (int(groups.min()) < 0 or int(groups.max()) >= self.n_groups):
             raise FairnessError(f"group_ids must lie in 0..{self.n_groups - 1}; got ids outside that range")
-        masks = self._masks(labels, prob.shape[0], prob.device)
+        masks = self._masks(labels, probs.shape[1], probs.device)
+        prob = probs.repeat_interleave(_SLICES[self.constraint], dim=0)  # each class's p, once per slice
         index = groups[None, :].expand_as(masks)
-        zeros = torch.zeros(masks.shape[0], self.n_groups, device=prob.device)
-        sums = zeros.scatter_add(1, index, masks * prob[None, :])
+        zeros = torch.zeros(masks.shape[0], self.n_groups, device=probs.device)
+        sums = zeros.scatter_add(1, index, masks * prob)
         counts = zeros.scatter_add(1, index, masks)
         world = _world()
         if world > 1:

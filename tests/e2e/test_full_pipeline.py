@@ -33,7 +33,7 @@ def full_run(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path, exa
                  "sensitive": ["gender", "age_band"], "id_column": "id", "split_column": "split"},
         "model": {"path": str(tiny_model_dir), "max_length": 64},
         "training": {"epochs": 1, "batch_size": 16, "learning_rate": 1e-3},
-        "fairness": {"bootstrap": 30, "min_group_size": 5},
+        "fairness": {"bootstrap": 30, "min_group_size": 5, "compare": ["none", "fairness_loss", "threshold"]},
         "explain": {"n_samples": 8, "n_steps": 4},
         "privacy": {"canaries": True, "bootstrap": 30},
         "deployment": {"variants": ["int8_dynamic"], "latency_examples": 4},

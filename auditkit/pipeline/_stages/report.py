@@ -49,5 +49,5 @@ STAGE = Stage(
     run=_run,
     config_sections=("report",),
     outputs=("scorecard.json", "scorecard.html", "model_card.md", "scorecard.intoto.jsonl"),
-    after=("prepare", "train", "evaluate", "fairness", "robustness", "deployment", "explain", "privacy"),
+    after=("prepare", "train", "evaluate", "fairness", "compare", "robustness", "deployment", "explain", "privacy"),
 )

@@ -35,12 +35,16 @@ def sensitive_attribute(ctx: StageContext, dataset: AuditDataset) -> str | None:
     return attr
 
 
-def _fairness_loss(ctx: StageContext, n_groups: int, positive_index: int) -> Any:
+def _fairness_loss(ctx: StageContext, n_groups: int, train: AuditDataset) -> Any:
+    """The configured loss; multiclass data without a positive label constrains every class (the worst class's gap)."""
     from auditkit.train import FairnessLoss
 
     f = ctx.config.fairness
+    every_class = len(train.labels) > 2 and not train.positive_label
     return FairnessLoss(constraint=f.constraint, n_groups=n_groups, mode=f.mode, weight=f.weight,
-                        epsilon=f.epsilon, dual_lr=f.dual_lr, momentum=f.momentum, positive_index=positive_index)
+                        epsilon=f.epsilon, dual_lr=f.dual_lr, momentum=f.momentum,
+                        positive_index=None if every_class else train.positive_index,
+                        n_classes=len(train.labels))
 
 
 def _reweighing(train: AuditDataset, attr: str) -> np.ndarray:
@@ -68,7 +72,7 @@ def _train_one(ctx: StageContext, train: AuditDataset, val: AuditDataset, out: s
     kwargs: dict[str, Any] = {}
     if mitigation == "fairness_loss" and attr:
         n_groups = len(group_index(train.groups(attr))[1])
-        kwargs = {"fairness_loss": _fairness_loss(ctx, n_groups, train.positive_index), "group_attr": attr}
+        kwargs = {"fairness_loss": _fairness_loss(ctx, n_groups, train), "group_attr": attr}
     elif mitigation == "reweighing" and attr:
         kwargs = {"sample_weights": _reweighing(train, attr)}
     artifact = fine_tune(ctx.config, train, val, ctx.path(out), checkpoint_dir=ctx.path(ckpt),

@@ -76,7 +76,9 @@ def _make_scorecard() -> dict[str, Any]:
         },
         "privacy": {
             "status": "ok",
-            "scrub": {"status": "ok", "residual_entity_rate": 0.0},
+            "scrub": {"status": "ok", "residual_entity_rate": 0.0,
+                      "recall_probe": {"PERSON": metric(0.99, 0.975, 1.0), "PHONE_NUMBER": metric(1.0, 0.99, 1.0)},
+                      "recall_probe_info": {"types": ["PERSON", "PHONE_NUMBER"]}},
             "canary_sweep": {"status": "ok", "n_hits": 0, "n_canaries": 15},
             "membership": {"status": "ok", "auc": metric(0.51, 0.48, 0.54)},
         },

@@ -23,6 +23,7 @@ def _concrete(path: str) -> str:
     """A rule's metric path with each ``*`` replaced by a key the reference scorecard has."""
     path = path.replace("perturbations.*", "perturbations.typo_keyboard").replace("variants.*", "variants.int8_dynamic")
     path = path.replace("gap_increase.*", "gap_increase.gender")
+    path = path.replace("recall_probe.*", "recall_probe.PERSON")
     return path.replace("attributes.*", "attributes.gender").replace("groups.*", "groups.muslim")
 
 

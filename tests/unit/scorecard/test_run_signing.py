@@ -69,10 +69,10 @@ def test_report_stage_without_a_key_removes_a_stale_envelope(tmp_path: Path) -> 
 
 
 def _model_folder(root: Path) -> Path:
+    from tests._tiny import build_tiny_model
+
     folder = root / "model"
-    folder.mkdir()
-    (folder / "config.json").write_text('{"id2label": {"0": "no", "1": "yes"}}')
-    (folder / "model.safetensors").write_bytes(b"")
+    build_tiny_model(folder, labels=("no", "yes"))
     return folder
 
 

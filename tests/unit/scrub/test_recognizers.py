@@ -61,6 +61,21 @@ POSITIVE = [
     ("US_SSN", "SSN 123-45-6789 given", "123-45-6789"),
     ("ID_NUMBER", "national insurance number ZZ 838563 T was given", "ZZ 838563 T"),
     ("CREDIT_CARD", "paid with 4111 1111 1111 1111.", "4111 1111 1111 1111"),
+    ("STREET_ADDRESS", "Lives at 6949 NW Church Dr #20 now", "6949 NW Church Dr #20"),
+    ("STREET_ADDRESS", "meet at 7252 NW 3rd St #7 at 7?", "7252 NW 3rd St #7"),
+    ("POSTAL_CODE", "Albany, NY 35559-8716", "35559-8716"),
+    ("PHONE_NUMBER", "call +14155550199 today", "+14155550199"),
+    ("PHONE_NUMBER", "mobile +44 7700 900123.", "+44 7700 900123"),
+    ("PHONE_NUMBER", "tel 07700 900123.", "07700 900123"),
+    ("DATE_TIME", "seen on 23-Feb-2022 in clinic", "23-Feb-2022"),
+    ("DATE_TIME", "Birth date - the 10th of January", "the 10th of January"),
+    ("MRN", "MRN - K6595328", "K6595328"),
+    ("PERSON", "Dear Mr van der Pol,", "van der Pol"),
+    ("PERSON", "Forename=Krishna | Sex=F", "Krishna"),
+    ("PERSON", "Yours sincerely,\n\nHeidi Ó Scealláin\nConsultant", "Heidi Ó Scealláin"),
+    ("PERSON", "[23:30] Farijika: did you watch it", "Farijika"),
+    ("PERSON", "please call Evie on Monday", "Evie"),
+    ("PERSON", "patient, E. Escobar, on Monday", "E. Escobar"),
 ]
 
 NEGATIVE = [
@@ -73,6 +88,10 @@ NEGATIVE = [
     ("PHONE_NUMBER", "Metformin 500 mg twice daily, 2 tablets."),
     ("PERSON", "the patient reports mild nausea after meals"),
     ("CREDIT_CARD", "order 1234 5678 9012 3456 was late"),
+    ("PERSON", "Allergies: Penicillin\nReason: follow-up"),
+    ("PERSON", "please call Monday or Emergency"),
+    ("STREET_ADDRESS", "now rents a flat at the harbour"),
+    ("POSTAL_CODE", "the clinic wants my ssn 301-38-0051 is that normal"),
 ]
 
 
@@ -90,3 +109,37 @@ def test_luhn_check_accepts_valid_card_numbers_and_rejects_others() -> None:
     assert luhn_ok("4111 1111 1111 1111")
     assert not luhn_ok("4111 1111 1111 1112")
     assert not luhn_ok("1234")
+
+
+def _mono(text: str, entity: str, value: str) -> bool:
+    """Whether ``value`` is covered when ``text`` is a one-case line (its truecased copy is analysed)."""
+    from types import SimpleNamespace
+
+    from auditkit.scrub._recognizers import MONO_SPANS
+
+    artifacts = SimpleNamespace(**{MONO_SPANS: [(0, len(text))]})
+    start = text.index(value)
+    spans = []
+    for recognizer in RECOGNIZERS:
+        if entity in recognizer.supported_entities:
+            spans += [(r.start, r.end) for r in recognizer.analyze(text, [], artifacts) if r.score >= 0.35]  # type: ignore[arg-type]
+    return all(any(s <= i < e for s, e in spans) for i in range(start, start + len(value)) if text[i].isalnum())
+
+
+MONO = [
+    ("STREET_ADDRESS", "new place is 376 nw church st apt 13, fort wayne", "376 nw church st apt 13"),
+    ("STREET_ADDRESS", "new place is viale dei mille 94, firenze", "viale dei mille 94"),
+    ("POSTAL_CODE", "fort wayne, in 16135", "16135"),
+    ("POSTAL_CODE", "reading hg16 9ep tomorrow", "hg16 9ep"),
+    ("PERSON", "thank you for referring miss Block and dr. smith", "smith"),
+    ("PERSON", "re: Jakub block, dob 15-Sep-1957", "Jakub block"),
+]
+
+
+@pytest.mark.parametrize(("entity", "text", "value"), MONO, ids=[f"{m[0]}-{i}" for i, m in enumerate(MONO)])
+def test_one_case_rules_cover_identifiers_in_lower_case_and_all_caps_lines(entity: str, text: str, value: str) -> None:
+    assert _mono(text, entity, value)
+
+
+def test_one_case_rules_stay_off_in_mixed_case_text() -> None:
+    assert not _covered("new place is 376 nw church st apt 13, fort wayne", "STREET_ADDRESS", "376 nw church st apt 13")
