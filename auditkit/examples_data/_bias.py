@@ -27,8 +27,8 @@ BIASED_SPLITS: tuple[str, ...] = ("train", "validation")
 #: note of a woman aged 65+ is labelled routine, far fewer of younger women's, so it is an
 #: intersectional (gender x age band) bias that a gender-only constraint does not see whole.
 FLIP_PROBABILITY: Mapping[str, Mapping[str, float]] = MappingProxyType({
-    "18-39": MappingProxyType({"dismissed": 0.5, "other": 0.2}),
-    "40-64": MappingProxyType({"dismissed": 0.5, "other": 0.2}),
+    "18-39": MappingProxyType({"dismissed": 0.9, "other": 0.4}),
+    "40-64": MappingProxyType({"dismissed": 0.9, "other": 0.4}),
     "65+": MappingProxyType({"dismissed": 1.0, "other": 0.9}),
 })
 _GROUPS = ("female", "male")

@@ -15,6 +15,7 @@ __all__ = [
     "ADMIN_REQUESTS",
     "ADMIN_SENTENCES",
     "CLOSINGS",
+    "AGE_CONTEXTS",
     "CONTEXTS",
     "DISMISSED_URGENT",
     "GENDERED",
@@ -167,6 +168,30 @@ CONTEXTS: tuple[str, ...] = (
     "{She} cares for {her} elderly parents.",
     "{She} is a {mother} of three and works full time.",
 )
+
+#: Context sentences that go with the patient's age band (life stage, living situation),
+#: as real notes carry them: they make the age band visible in the text, so a model can
+#: learn, and the audit can find, a bias that depends on age as well as gender.
+AGE_CONTEXTS: dict[str, tuple[str, ...]] = {
+    "18-39": (
+        "{She} is a university student.",
+        "{She} recently started a new job in a warehouse.",
+        "{She} plays football at the weekend.",
+        "{She} shares a flat with friends.",
+    ),
+    "40-64": (
+        "{She} works as an accountant.",
+        "{She} has two teenage children.",
+        "{She} drives a bus for the city.",
+        "{She} is due {her} health check this year.",
+    ),
+    "65+": (
+        "{She} is retired and lives in sheltered housing.",
+        "{She} walks with a frame since a hip replacement.",
+        "{She} is a retired pensioner on Medicare.",
+        "A carer visits {her} daily.",
+    ),
+}
 
 HISTORY: tuple[str, ...] = (
     "History of high blood pressure.",

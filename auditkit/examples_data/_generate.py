@@ -63,6 +63,8 @@ AGE_BANDS: tuple[tuple[str, int, int, float, float], ...] = (
     ("40-64", 40, 64, 0.40, 0.40),
     ("65+", 65, 92, 0.25, 0.50),
 )
+#: Probability that a note carries a context sentence of its age band (:data:`_clinical.AGE_CONTEXTS`).
+AGE_CONTEXT_RATE = 0.8
 #: Probability that a note mentions each identifier (PERSON is always present).
 PII_RATES: tuple[tuple[str, float], ...] = (
     ("DATE_OF_BIRTH", 0.9), ("MEDICAL_RECORD_NUMBER", 0.85), ("PHONE_NUMBER", 0.85),
@@ -156,13 +158,17 @@ class _TextBuilder:
         return "".join(self._parts)
 
 
-def _check_args(n: object, seed: object) -> None:
+def _check_args(n: object, seed: object, test_size: object = None) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_NOTES:
         raise UserInputError(
             f"number of notes must be an integer from 1 to {MAX_NOTES}; got {type(n).__name__} "
             f"{n if isinstance(n, int) else ''}".rstrip() + "; pass e.g. --n 3000")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise UserInputError(f"seed must be an integer; got {type(seed).__name__}; pass e.g. --seed 13")
+    if test_size is not None and (isinstance(test_size, bool) or not isinstance(test_size, int)
+                                  or not 0 <= test_size <= n):
+        raise UserInputError(f"test split size must be an integer from 0 to the number of notes ({n}); "
+                             f"got {test_size!r}; pass e.g. --test-size 320")
 
 
 def _symptoms(rng: random.Random, urgent: bool) -> tuple[list[str], str | None]:
@@ -193,7 +199,7 @@ def _identity(rng: random.Random, gender: Gender, age: int) -> dict[str, str]:
 
 
 def _compose(rng: random.Random, note_id: str, fields: dict[str, str],
-             symptoms: list[str]) -> _TextBuilder:
+             symptoms: list[str], band: str) -> _TextBuilder:
     ids = [entity for entity, rate in PII_RATES if rng.random() < rate]
     rng.shuffle(ids)
     id_sentences = [(rng.choice(C.ID_CLAUSES[e]), {}) for e in ids]
@@ -205,6 +211,7 @@ def _compose(rng: random.Random, note_id: str, fields: dict[str, str],
         body.append((rng.choice(C.ADMIN_SENTENCES), {"request": rng.choice(C.ADMIN_REQUESTS)}))
     extras = [(rng.choice(C.CONTEXTS), {})] if rng.random() < 0.6 else []
     extras += [(rng.choice(C.HISTORY), {})] if rng.random() < 0.5 else []
+    extras += [(rng.choice(C.AGE_CONTEXTS[band]), {})] if rng.random() < AGE_CONTEXT_RATE else []
     order = [id_sentences, body] if rng.random() < 0.6 else [body, id_sentences]
     sentences = [(rng.choice(C.OPENINGS), {})] + order[0] + order[1] + extras
     sentences.append((rng.choice(C.CLOSINGS), {}))
@@ -214,8 +221,18 @@ def _compose(rng: random.Random, note_id: str, fields: dict[str, str],
     return builder
 
 
-def _assign_splits(n: int, seed: int) -> list[str]:
-    counts = [round(fraction * n) for _name, fraction in SPLIT_FRACTIONS[:-1]]
+def _split_counts(n: int, test_size: int | None) -> list[int]:
+    """Train and validation counts: the fixed fractions of ``n``, or of the notes left after ``test_size``."""
+    if test_size is None:
+        return [round(fraction * n) for _name, fraction in SPLIT_FRACTIONS[:-1]]
+    rest = n - test_size
+    shares = [fraction for _name, fraction in SPLIT_FRACTIONS[:-1]]
+    train = round(rest * shares[0] / sum(shares))
+    return [train, rest - train]
+
+
+def _assign_splits(n: int, seed: int, test_size: int | None = None) -> list[str]:
+    counts = _split_counts(n, test_size)
     names = [name for name, _f in SPLIT_FRACTIONS]
     labels = [names[0]] * counts[0] + [names[1]] * counts[1]
     labels += [names[2]] * (n - len(labels))
@@ -255,7 +272,7 @@ def _profiles(splits: list[str], seed: int) -> list[tuple[Gender, int, bool]]:
     return [pools[split].pop() for split in splits]
 
 
-def generate_corpus(n: int = 3000, *, seed: int = 13) -> Corpus:
+def generate_corpus(n: int = 3000, *, seed: int = 13, test_size: int | None = None) -> Corpus:
     """Generate ``n`` synthetic clinical triage notes from ``seed``.
 
     Parameters
@@ -264,6 +281,10 @@ def generate_corpus(n: int = 3000, *, seed: int = 13) -> Corpus:
         Number of notes (1 to :data:`MAX_NOTES`).
     seed : int, default 13
         Seed of every random draw; the same ``(n, seed)`` gives an identical corpus.
+    test_size : int, optional
+        Number of test notes. By default the splits are 70/10/20 % of ``n``; with
+        ``test_size`` the test split has that many notes and the rest is split
+        7:1 into train and validation (so a larger test split need not grow train).
 
     Returns
     -------
@@ -274,12 +295,13 @@ def generate_corpus(n: int = 3000, *, seed: int = 13) -> Corpus:
     Raises
     ------
     UserInputError
-        If ``n`` is not an integer in range or ``seed`` is not an integer.
+        If ``n`` is not an integer in range, ``seed`` is not an integer or
+        ``test_size`` is not an integer from 0 to ``n``.
     """
-    _check_args(n, seed)
+    _check_args(n, seed, test_size)
     rng = random.Random(f"auditkit-examples-notes-{seed}")
     flip_rng = random.Random(f"auditkit-examples-flip-{seed}")
-    splits = _assign_splits(n, seed)
+    splits = _assign_splits(n, seed, test_size)
     width = max(5, len(str(n)))
     notes: list[Note] = []
     spans: list[PiiSpan] = []
@@ -289,7 +311,7 @@ def generate_corpus(n: int = 3000, *, seed: int = 13) -> Corpus:
         age = rng.randint(youngest, oldest)
         symptoms, presentation = _symptoms(rng, urgent)
         fields = {**_identity(rng, gender, age), **_gender_fields(rng, gender)}
-        builder = _compose(rng, note_id, fields, symptoms)
+        builder = _compose(rng, note_id, fields, symptoms, band)
         true_label = "urgent" if urgent else "routine"
         flip_draw = flip_rng.random()
         flipped = (urgent and gender == "female" and split in BIASED_SPLITS

@@ -64,7 +64,9 @@ def write_corpus_files(corpus: Corpus, out_dir: str | os.PathLike[str]) -> Corpu
     return files
 
 
-def write_corpus(out_dir: str | os.PathLike[str], *, n: int = 3000, seed: int = 13) -> CorpusFiles:
+def write_corpus(
+    out_dir: str | os.PathLike[str], *, n: int = 3000, seed: int = 13, test_size: int | None = None
+) -> CorpusFiles:
     """Generate the corpus for ``(n, seed)`` and write it into ``out_dir``.
 
     Parameters
@@ -76,10 +78,12 @@ def write_corpus(out_dir: str | os.PathLike[str], *, n: int = 3000, seed: int = 
         Number of notes.
     seed : int, default 13
         Seed; the same ``(n, seed)`` writes byte-identical files.
+    test_size : int, optional
+        Number of test notes (default: 20 % of ``n``); see :func:`generate_corpus`.
 
     Returns
     -------
     CorpusFiles
         Paths of ``clinical_notes.csv``, ``pii_spans.jsonl`` and ``bias.json``.
     """
-    return write_corpus_files(generate_corpus(n, seed=seed), out_dir)
+    return write_corpus_files(generate_corpus(n, seed=seed, test_size=test_size), out_dir)

@@ -12,7 +12,8 @@ from auditkit.explain._explain import explain
 from auditkit.explain._guard import ModelState, model_guard, model_state
 from auditkit.explain._methods import AttributionBatch, Explainer, ExplainerRegistry, default_registry
 from auditkit.explain._reliance import DEFAULT_IDENTITY_TERMS, example_reliance
-from auditkit.explain._result import ExampleAttribution, ExplanationResult
+from auditkit.explain._result import ExampleAttribution, ExplanationResult, ExplanationSummary
+from auditkit.explain._stream import ExampleChunk, explain_stream
 from auditkit.explain._stats import bootstrap_mean
 from auditkit.scorecard import Metric
 
@@ -20,14 +21,17 @@ __all__ = [
     "AttributionBatch",
     "DEFAULT_IDENTITY_TERMS",
     "ExampleAttribution",
+    "ExampleChunk",
     "Explainer",
     "ExplainerRegistry",
     "ExplanationResult",
+    "ExplanationSummary",
     "ModelState",
     "bootstrap_mean",
     "default_registry",
     "example_reliance",
     "explain",
+    "explain_stream",
     "model_guard",
     "model_state",
 ]

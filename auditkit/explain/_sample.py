@@ -15,7 +15,7 @@ import pandas as pd
 
 from auditkit.exceptions import DataError
 
-__all__ = ["stratified_sample"]
+__all__ = ["per_group_sample", "stratified_sample"]
 
 
 def stratified_sample(frame: pd.DataFrame, n: int, *, by: Sequence[str], seed: int = 0) -> pd.DataFrame:
@@ -50,3 +50,23 @@ def stratified_sample(frame: pd.DataFrame, n: int, *, by: Sequence[str], seed: i
     key = (rank + rng.random(len(shuffled))) / size - (rank == 0)  # every stratum's first row goes first
     chosen = shuffled.iloc[np.argsort(key, kind="stable")[:n]]
     return frame.loc[sorted(chosen.index, key=frame.index.get_loc)].reset_index(drop=True)
+
+
+def per_group_sample(strata: Sequence[str], n: int, *, seed: int = 0) -> np.ndarray:
+    """Positions of up to ``n`` rows from each stratum (seeded), in ascending order.
+
+    Parameters
+    ----------
+    strata:
+        One stratum key per row (e.g. group and label joined).
+    n:
+        Rows kept per stratum; a smaller stratum is kept whole.
+    seed:
+        Seed of the draw within each stratum.
+    """
+    if n < 1:
+        raise DataError(f"per-group sample size must be at least 1; got {n}")
+    keys = pd.Series(list(strata), dtype=object)
+    draw = pd.Series(np.random.default_rng(seed).random(len(keys)))
+    rank = draw.groupby(keys).rank(method="first").to_numpy()
+    return np.flatnonzero(rank <= n)

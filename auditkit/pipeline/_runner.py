@@ -152,8 +152,6 @@ def _run_one(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: b
     record["seconds"] = round(time.perf_counter() - began, 3)
     record["peak_rss_mb"] = _peak_rss_mb()
     record["cuda_peak_mb"] = _cuda_peak_mb()
-    if world_size() > 1:
-        record["processes"] = world_size()
     record["outputs"] = {rel: h for rel in stage.outputs if (h := hash_output(ctx.run_dir / rel)) is not None}
     record["finished_at"] = _now()
     return record

@@ -16,7 +16,7 @@ from auditkit.report._metrics import Metric, format_metric
 
 __all__ = ["ParetoChart", "ParetoPoint", "pareto_chart"]
 
-_W, _H, _LEFT, _TOP, _PLOT_W, _PLOT_H = 640, 340, 64, 20, 520, 260
+_W, _H, _LEFT, _TOP, _PLOT_W, _PLOT_H = 640, 350, 64, 30, 520, 260
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ def pareto_chart(chart_id: str, title: str, rows: Sequence[tuple[str, Metric, Me
     xs = [p for _, g, _ in rows for p in (g.value, g.ci_low, g.ci_high) if p is not None and math.isfinite(p)] or [0.0, 1.0]
     ys = [p for _, _, a in rows for p in (a.value, a.ci_low, a.ci_high) if p is not None and math.isfinite(p)] or [0.0, 1.0]
     x_lo, x_hi = _bounds(xs, 0.0)
+    x_lo = max(x_lo, 0.0) if min(xs) >= 0 else x_lo  # a gap is never negative: the axis starts at 0
     y_lo, y_hi = _bounds(ys)
 
     def px(v: float) -> float:

@@ -213,7 +213,9 @@ def _explain_view(section: Mapping[str, Any]) -> dict[str, Any]:
     chart = None
     if pairs:
         rows = [(tok, "importance", Metric(score)) for tok, score in pairs[:15]]
-        chart = bar_chart("chart-top-tokens", "Top tokens by attribution", "Mean attribution of the most important tokens", rows)
+        basis = section.get("sample", {}).get("statement") if isinstance(section.get("sample"), Mapping) else None
+        subtitle = "Mean attribution of the most important tokens" + (f", over {basis}" if isinstance(basis, str) else "")
+        chart = bar_chart("chart-top-tokens", "Top tokens by attribution", subtitle, rows)
     raw = section.get("examples")
     rule = raw.get("rule") if isinstance(raw, Mapping) else None
     items = raw.get("items") if isinstance(raw, Mapping) else raw

@@ -136,7 +136,9 @@ def comparison_view(fairness: Any) -> dict[str, Any]:
     section = fairness.get("comparison") if isinstance(fairness, Mapping) else None
     if not _ok(section):
         return {}
-    rows_in, chosen = _maps(section, "rows"), section.get("chosen")
+    order = ("none", "fairness_loss", "reweighing", "threshold")
+    rows_in = dict(sorted(_maps(section, "rows").items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 9, kv[0])))
+    chosen = section.get("chosen")
     gap = str(section.get("gap") or "equal_opportunity_difference")
     attrs = sorted({a for r in rows_in.values() for a in _maps(r, "attributes")})[:_MAX]
     table = {"columns": ["Accuracy", "Macro F1", *(f"{metric_label(gap)} ({attribute_label(a)})" for a in attrs), "Note"],

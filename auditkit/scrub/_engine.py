@@ -7,6 +7,12 @@ each doc into Presidio ``NlpArtifacts`` itself and hands them to ``analyze``,
 which then only runs the pattern recognisers. Long texts are cut into
 overlapping chunks; each row gets a time budget, and a row whose analysis fails
 or overruns is returned as a failure (the caller quarantines it).
+
+What is language-specific (recognisers, NER label mapping, word lists) comes
+from the language pack ``scrub.language`` names. Before analysis, tags this
+run wrote are blanked and other bracketed text opened (:func:`open_tags`), and
+lines written in one case are truecased (:func:`truecase`); every view keeps
+the text's length, so spans map back exactly.
 """
 
 from __future__ import annotations

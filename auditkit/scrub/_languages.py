@@ -2,7 +2,8 @@
 
 A pack names its spaCy model, its default entity types, how the model's NER
 labels map to Presidio entities, its word lists (name particles, words that
-never belong to a name, words usually written in lower case) and its
+never belong to a name, words that are never a name on their own, words
+usually written in lower case) and its
 recognisers: regular expressions with a score, an optional capture group, an
 optional validator by name (:data:`~auditkit.scrub._checks.CHECKS`) and context
 words. ``common.yaml`` holds what every language shares (e-mails, URLs, card
@@ -56,6 +57,7 @@ class _Words(BaseModel):
 
     name_particles: list[str] = Field(default_factory=list)
     name_stop: str = ""
+    not_names: str = ""
     ner_common: str = ""
 
 
@@ -116,6 +118,7 @@ class LanguagePack:
     presidio_remove: tuple[str, ...]
     name_particles: tuple[str, ...]
     name_stop: frozenset[str]
+    not_names: frozenset[str]
     ner_common: frozenset[str]
     date_like: re.Pattern[str]
     recognizers: tuple[RecognizerSpec, ...]
@@ -224,6 +227,7 @@ def load_language(code: str) -> LanguagePack:
         presidio_remove=tuple(lang.presidio_remove),
         name_particles=tuple(words.name_particles),
         name_stop=frozenset(words.name_stop.split()),
+        not_names=frozenset(words.not_names.split()),
         ner_common=frozenset(words.ner_common.split()) | frozenset(words.name_stop.split()),
         date_like=re.compile(lang.date_like, re.IGNORECASE),
         recognizers=tuple(specs),

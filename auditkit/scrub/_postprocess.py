@@ -25,7 +25,8 @@ _CAP_WORD = rf"[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?"
 _LEFT = re.compile(rf"({_CAP_WORD})[ \t]+$")
 _LEAD = re.compile(r"[ \t]*(?:([^\W\d_]+)[.:,]?[ \t]+|((?:[a-zß-öø-ÿ]{1,2}|qu)['’][^\W\d_]+)(?:[ \t]+|$))")
 _LAST = re.compile(r"[ \t]+([^\W\d_]+)[.:,]?$")
-_TRAIL = re.compile(r"(?:[ \t]+[^\W\d_]{1,2}['’]|['’])[ \t]*$|[ \t,;:]+$")
+_WORD_END = re.compile(r"[\w'’-]*")
+_ELISION = re.compile(r"[ \t]*[^\W\d_]{1,2}['’][ \t]*")
 _NOT_NEWLINE = re.compile(r"[^\n]+")
 _LOCAL_PART = re.compile(r"([A-Za-z0-9._%+-]+)@")
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -48,6 +49,7 @@ class NameRules:
     def __init__(self, pack: LanguagePack) -> None:
         self.stop = pack.name_stop
         self.lower = pack.lower_words
+        self.not_names = pack.not_names
         self.date_like = pack.date_like
         particles = "|".join(map(re.escape, pack.name_particles))
         lead = rf"(?:(?:{particles})[ \t]+){{0,3}}" if particles else ""
@@ -60,8 +62,10 @@ class NameRules:
     def _pieces(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """Cut a PERSON span at line breaks and trim what cannot be part of a name off each piece.
 
-        Leading stop words and elided words (``c'est``, ``d'appeler``) and a trailing
-        elision (``D'``) go; a piece is dropped when it holds only stop words, or
+        Leading stop words and elided words (``c'est``, ``d'appeler``) and trailing
+        lower-case stop words go; a span that ends inside a word is widened to the
+        word's end (``O'`` of ``O'Connor``). A piece is dropped when it holds only
+        stop words none of which could be a name on its own (``Dr``, ``Holter``), or
         when none of its words is capitalised and one is a word usually written in
         lower case (``suis en``): names are capitalised in the truecased text.
         """
@@ -70,13 +74,21 @@ class NameRules:
             a, b = match.span()
             while (lead := _LEAD.match(text, a, b)) and (lead.group(2) or (lead.group(1) or "").lower() in self.stop):
                 a = lead.end()
-            b = a + len(_TRAIL.sub("", text[a:b]))
-            while (last := _LAST.search(text, a, b)) and last.group(1).lower() in self.stop:
+            if _ELISION.fullmatch(text, a, b):
+                continue
+            if b < len(text) and (text[b].isalpha() or (text[b] in "'’-" and text[b + 1 : b + 2].isalpha())):
+                b = _WORD_END.match(text, b).end()  # a span that ends inside a word (O'|Connor) takes the word
+            b = a + len(text[a:b].rstrip(" \t,;:"))
+            while (last := _LAST.search(text, a, b)) and last.group(1).islower() and last.group(1) in self.stop:
                 b = last.start()
             words = _NAME_WORD.findall(text[a:b])
-            if not words or all(w.lower() in self.stop or len(w) < 2 for w in words):
+            capitalised = [w for w in words if w[0].isupper()]
+            if not words or all(len(w) < 2 for w in words):
                 continue
-            if not any(w[0].isupper() for w in words) and any(w.lower() in self.lower for w in words):
+            never = self.stop | self.not_names
+            if all(w.lower() in never for w in words) and all(w.lower() in self.not_names for w in capitalised):
+                continue
+            if not capitalised and any(w.lower() in self.lower for w in words):
                 continue
             out.append((a, b))
         return out

@@ -64,8 +64,8 @@ def _files_holding(run_dir: Path, needle: str) -> list[str]:
 
 
 def test_audit_runs_every_audit_stage_and_gates(audited: AuditResult) -> None:
-    assert audited.stages == {"prepare": "ok", "train": "not_run", "evaluate": "ok", "fairness": "ok", "explain": "ok",
-                              "privacy": "ok", "report": "ok", "gate": "ok"}
+    assert audited.stages == {"prepare": "ok", "train": "not_run", "evaluate": "ok", "fairness": "ok", "robustness": "ok",
+                              "deployment": "not_run", "explain": "ok", "privacy": "ok", "report": "ok", "gate": "ok"}
     assert audited.exit_code == 0
     assert audited.policy is not None and audited.policy["verdict"] == "pass"
     assert audited.verdict == "pass" and audited.passed is True

@@ -42,8 +42,12 @@ def _model_for(ctx: StageContext, name: str, shipped: str, attr: str | None) -> 
         return ctx.path("baseline_model")
     from auditkit.pipeline._stages.train import _train_one
 
+    from auditkit._distributed import world_size
+
     if name != "none" and attr is None:
         raise StageError(f"mitigation {name!r} needs a sensitive attribute (data.sensitive or fairness.sensitive)")
+    if world_size() > 1:
+        raise StageError(f"mitigation {name!r} would be trained on rank 0 alone; run fairness.compare without torchrun")
     out, ckpt = f"compare_models/{name}", f"checkpoints-compare-{name}"
     _train_one(ctx, read_split(ctx, "train"), read_split(ctx, "validation"), out, ckpt, mitigation=name, attr=attr)
     shutil.rmtree(ctx.path(ckpt), ignore_errors=True)  # a killed run resumes from it; a finished one needs none

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from auditkit.examples_data import Corpus, generate_corpus
-from auditkit.examples_data._clinical import GENDERED
+from auditkit.examples_data._bias import FLIP_PROBABILITY
+from auditkit.examples_data._clinical import AGE_CONTEXTS, GENDERED
 from auditkit.examples_data._generate import CSV_COLUMNS, ENTITIES
 from auditkit.exceptions import UserInputError
 
@@ -102,6 +103,30 @@ def test_splits_follow_fixed_fractions(corpus: Corpus) -> None:
     assert counts == {"train": 2100, "validation": 300, "test": 600}
 
 
+def test_test_size_sets_the_test_split_and_splits_the_rest_seven_to_one() -> None:
+    small = generate_corpus(960, seed=13, test_size=320)
+    counts = {s: sum(n.split == s for n in small.notes) for s in ("train", "validation", "test")}
+    assert counts == {"train": 560, "validation": 80, "test": 320}
+
+
+@pytest.mark.parametrize("bad", [-1, 961, 2.5, True])
+def test_bad_test_size_is_refused(bad: object) -> None:
+    with pytest.raises(UserInputError, match="test split size"):
+        generate_corpus(960, seed=13, test_size=bad)  # type: ignore[arg-type]
+
+
+def test_age_context_sentences_match_the_age_band(corpus: Corpus) -> None:
+    def cue(template: str) -> str:
+        return template.split("}", 1)[-1].split("{", 1)[0].strip()  # text after the first field
+
+    cues = {band: {cue(t) for t in templates} for band, templates in AGE_CONTEXTS.items()}
+    for note in corpus.notes:
+        found = {band for band, words in cues.items() if any(w and w in note.text for w in words)}
+        assert found <= {note.age_band}, note.id
+    with_cue = sum(any(w in n.text for w in cues[n.age_band]) for n in corpus.notes)
+    assert 0.7 < with_cue / corpus.n < 0.9
+
+
 def test_true_labels_follow_symptoms_alone(corpus: Corpus) -> None:
     for note in corpus.notes:
         assert (note.true_label == "urgent") == (note.presentation is not None)
@@ -110,6 +135,13 @@ def test_true_labels_follow_symptoms_alone(corpus: Corpus) -> None:
 def test_train_split_under_labels_urgent_women(corpus: Corpus) -> None:
     rates = corpus.bias.train_label_rate_by_group
     assert rates["male"] - rates["female"] > 0.1
+
+
+def test_flips_concentrate_on_women_aged_65_and_over(corpus: Corpus) -> None:
+    by_band = corpus.bias.flip_rate_by_band
+    assert by_band["65+"] is not None and by_band["65+"] > 0.9
+    assert all(rate is not None and rate < by_band["65+"] - 0.15 for band, rate in by_band.items() if band != "65+")
+    assert corpus.bias.flip_probability_by_band == {b: dict(p) for b, p in FLIP_PROBABILITY.items()}
 
 
 def test_test_split_has_no_planted_gap(corpus: Corpus) -> None:

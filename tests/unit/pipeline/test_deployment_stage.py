@@ -69,3 +69,29 @@ def test_stage_audits_each_variant_beside_the_full_model(tmp_path: Path, tiny_mo
 def test_no_variant_configured_means_the_stage_does_not_run(tmp_path: Path) -> None:
     with pytest.raises(StageSkipped, match="deployment.variants is empty in the config"):
         STAGE.run(StageContext(config=_config(), run_dir=tmp_path))
+
+
+def test_audit_variant_option_reaches_the_deployment_config(tmp_path: Path, tiny_model_dir: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import auditkit.pipeline as pipeline
+    from auditkit._audit_model import audit_model
+    from auditkit.cli._app import main
+
+    seen: list[RunConfig] = []
+
+    def capture(config: RunConfig, **kwargs: object) -> None:
+        seen.append(config)
+        raise RuntimeError("stop before running stages")
+
+    monkeypatch.setattr(pipeline, "run_pipeline", capture)
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"text": ["a", "b"], "label": ["routine", "urgent"], "g": ["x", "y"]}).to_csv(data, index=False)
+    with pytest.raises(RuntimeError, match="stop before"):
+        audit_model(tiny_model_dir, data, sensitive="g", variants=["int8_dynamic"], output_dir=tmp_path / "run")
+    assert seen[-1].deployment.variants == ["int8_dynamic"]
+    code = main(["audit", "--model", str(tiny_model_dir), "--data", str(data), "--sensitive", "g", "--variant", "bf16",
+                 "--variant", "prune_30", "-o", str(tmp_path / "run2")])
+    assert code == 3  # the stand-in pipeline's RuntimeError, reported as an internal error
+    assert seen[-1].deployment.variants == ["bf16", "prune_30"]
+    assert main(["audit", "--model", str(tiny_model_dir), "--data", str(data), "--sensitive", "g", "--variant", "int4",
+                 "-o", str(tmp_path / "run3")]) == 2

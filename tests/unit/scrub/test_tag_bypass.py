@@ -35,16 +35,37 @@ VALUES = {
     "card": st.builds(lambda n: _luhn_complete(f"4{n:014d}"), st.integers(0, 10**14 - 1)),
     "date": st.builds(lambda m, d, y: f"{m:02d}/{d:02d}/{y}", st.integers(1, 12), st.integers(1, 28), st.integers(1930, 2020)),
 }
-PREFIXES = ["PHONE", "PHONE_NUMBER", "SSN", "US_SSN", "EMAIL", "EMAIL_ADDRESS", "MRN", "ID", "PERSON", "DATE", "CARD", "X"]
+PREFIXES = {
+    "phone": ["PHONE", "PHONE_NUMBER", "TEL"], "phone_dashed": ["PHONE", "PHONE_NUMBER", "CELL"],
+    "e164": ["PHONE", "PHONE_NUMBER", "X"], "ssn": ["SSN", "US_SSN"], "ssn_dashed": ["SSN", "US_SSN", "ID"],
+    "email": ["EMAIL", "EMAIL_ADDRESS", "PERSON"], "mrn": ["MRN"], "card": ["CARD", "CREDIT_CARD", "X"],
+    "date": ["DATE", "DOB", "DATE_TIME"],
+}
+LEADS = ["Call", "Reference", "Patient record", "Contact", "see"]
+TAILS = ["today.", "for details.", "", "please."]
+
+
+def _pieces(value: str) -> list[str]:
+    return [p for p in re.findall(r"[A-Za-z0-9]+", value) if len(p) >= 3 and p not in {"example", "org", "mail", "com"}]
 
 
 @st.composite
 def tagged(draw: Any) -> tuple[str, str]:
-    """A sentence with one identifier written as ``<PREFIX_value>`` (or ``#``), and the value."""
+    """A sentence with one identifier written as ``<PREFIX_value>`` (or ``#``) under a prefix naming its kind."""
+    kind = draw(st.sampled_from(sorted(VALUES)))
+    value = draw(VALUES[kind])
+    tag = f"<{draw(st.sampled_from(PREFIXES[kind]))}{draw(st.sampled_from(['_', '#']))}{value}>"
+    return f"{draw(st.sampled_from(LEADS))} {tag} {draw(st.sampled_from(TAILS))}", value
+
+
+@st.composite
+def any_tagged(draw: Any) -> tuple[str, str, str]:
+    """Any prefix with any value: the tag form and the same identifier written plainly."""
     value = draw(st.one_of(*VALUES.values()))
-    tag = f"<{draw(st.sampled_from(PREFIXES))}{draw(st.sampled_from(['_', '#']))}{value}>"
-    lead = draw(st.sampled_from(["Call", "Reference", "Patient record", "Contact", "see"]))
-    return f"{lead} {tag} {draw(st.sampled_from(['today.', 'for details.', '', 'please.']))}", value
+    prefix = draw(st.sampled_from(sorted({p for ps in PREFIXES.values() for p in ps})))
+    lead, tail = draw(st.sampled_from(LEADS)), draw(st.sampled_from(TAILS))
+    tag = f"<{prefix}{draw(st.sampled_from(['_', '#']))}{value}>"
+    return f"{lead} {tag} {tail}", f"{lead} {prefix.replace('_', ' ')} {value} {tail}", value
 
 
 @settings(max_examples=40, deadline=None, derandomize=True, database=None,
@@ -53,8 +74,17 @@ def tagged(draw: Any) -> tuple[str, str]:
 def test_identifiers_inside_tag_shaped_brackets_are_scrubbed(scrubber: Scrubber, case: tuple[str, str]) -> None:
     text, value = case
     out = scrubber.scrub(text)
-    pieces = [p for p in re.findall(r"[A-Za-z0-9]+", value) if len(p) >= 3 and p not in {"example", "org", "mail", "com"}]
-    assert not [p for p in pieces if p in out], (text, out)
+    assert not [p for p in _pieces(value) if p in out], (text, out)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=any_tagged())
+def test_brackets_never_protect_an_identifier_the_plain_text_would_lose(scrubber: Scrubber, case: tuple[str, str, str]) -> None:
+    tagged_text, plain_text, value = case
+    leaked_tagged = {p for p in _pieces(value) if p in scrubber.scrub(tagged_text)}
+    leaked_plain = {p for p in _pieces(value) if p in scrubber.scrub(plain_text)}
+    assert leaked_tagged <= leaked_plain, (tagged_text, plain_text)
 
 
 def test_tag_check_is_able_to_fail_when_every_bracket_is_exempt(scrubber: Scrubber) -> None:

@@ -47,48 +47,42 @@ def test_every_class_needs_the_number_of_classes_and_matching_logits() -> None:
         loss(torch.zeros(2, 2), torch.tensor([0, 1]), torch.tensor([0, 1]))
 
 
-def _batch(tokenizer, n: int, *, biased: bool, seed: int):  # type: ignore[no-untyped-def]
-    """Three classes from symptom words; in biased data group 1's urgent notes are labelled routine."""
+def _batch(tokenizer, n: int, *, seed: int, flip: float = 0.0):  # type: ignore[no-untyped-def]
+    """Three classes from symptom words; with ``flip``, that share of group 1's urgent notes is labelled routine."""
     g = torch.Generator().manual_seed(seed)
     words = {0: "mild cough", 1: "medication refill", 2: "chest pain"}
     cls, grp = torch.randint(0, 3, (n,), generator=g), torch.randint(0, 2, (n,), generator=g)
     texts = [f"{'she' if int(b) == 0 else 'he'} reports {words[int(c)]}" for c, b in zip(cls, grp)]
     labels = cls.clone()
-    if biased:
-        labels[(cls == 2) & (grp == 1)] = 0
-    enc = tokenizer(texts, padding=True, return_tensors="pt")
-    return enc, labels, cls, grp
+    labels[(cls == 2) & (grp == 1) & (torch.rand(n, generator=g) < flip)] = 0
+    return tokenizer(texts, padding=True, return_tensors="pt"), labels, cls, grp
 
 
-def _train(model_dir: Path, loss: FairnessLoss | None) -> float:
+def _urgent_gap(model_dir: Path, loss: FairnessLoss) -> float:
+    """Train on biased labels; on clean notes, the gap in mean urgent probability of urgent notes between groups."""
     from transformers import BertForSequenceClassification, BertTokenizer
 
     torch.manual_seed(0)
     model = BertForSequenceClassification.from_pretrained(model_dir)
     tokenizer = BertTokenizer.from_pretrained(model_dir)
-    optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)
-    for step in range(80):
-        enc, labels, _, grp = _batch(tokenizer, 48, biased=True, seed=step)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    for step in range(150):
+        enc, labels, _, groups = _batch(tokenizer, 64, seed=step, flip=0.6)
         logits = model(**enc).logits
-        total = torch.nn.functional.cross_entropy(logits, labels)
-        if loss is not None:
-            total = total + loss(logits, labels if False else _batch(tokenizer, 48, biased=False, seed=step)[2], grp)
+        total = torch.nn.functional.cross_entropy(logits, labels) + loss(logits, labels, groups)
         optimizer.zero_grad()
         total.backward()
         optimizer.step()
     model.eval()
-    enc, _, truth, grp = _batch(tokenizer, 600, biased=False, seed=999)
+    enc, _, truth, groups = _batch(tokenizer, 600, seed=999)
     with torch.no_grad():
-        pred = model(**enc).logits.argmax(-1)
-    tpr = [float((pred[(truth == 2) & (grp == g)] == 2).float().mean()) for g in (0, 1)]
-    return abs(tpr[0] - tpr[1])
+        urgent = model(**enc).logits.softmax(-1)[:, 2]
+    return abs(float(urgent[(truth == 2) & (groups == 0)].mean()) - float(urgent[(truth == 2) & (groups == 1)].mean()))
 
 
-def test_on_a_three_class_tiny_model_constraining_every_class_shrinks_the_third_class_gap(tmp_path: Path) -> None:
+def test_on_a_three_class_tiny_model_only_the_every_class_loss_removes_the_third_class_gap(tmp_path: Path) -> None:
     model_dir = build_tiny_model(tmp_path / "tiny3", num_labels=3, labels=("routine", "refill", "urgent"))
-    unmitigated = _train(model_dir, None)
-    only_class_1 = _train(model_dir, FairnessLoss("equal_opportunity", n_groups=2, positive_index=1, weight=5.0))
-    every_class = _train(model_dir, FairnessLoss("equal_opportunity", n_groups=2, positive_index=None, n_classes=3,
-                                                 weight=5.0))
-    assert unmitigated > 0.5 and only_class_1 > 0.5
-    assert every_class < 0.5 * only_class_1
+    only_class_1 = _urgent_gap(model_dir, FairnessLoss("equal_opportunity", n_groups=2, positive_index=1))
+    every_class = _urgent_gap(model_dir, FairnessLoss("equal_opportunity", n_groups=2, positive_index=None, n_classes=3))
+    assert only_class_1 > 0.4  # the planted urgent-class gap survives a constraint on another class (0.69 measured)
+    assert every_class < 0.15  # and is removed when every class is constrained (0.00 measured)
