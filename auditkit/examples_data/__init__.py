@@ -14,11 +14,15 @@ What is planted
 * **Bias**: the true label is ``urgent`` when the note has an urgent symptom.
   In the historically labelled splits (train and validation) truly urgent notes
   of female patients are labelled ``routine`` with probability 0.9 for cardiac
-  and pain presentations and 0.4 otherwise (about 65 % overall): historic
-  under-triage. The test split is labelled by symptoms alone. Notes carry
-  gendered words (she/he, her/his, woman/man, Ms/Mrs/Mr, mother/father) that
-  match the ``gender`` column, so a model can pick the bias up; an unmitigated
-  classifier shows a lower true-positive rate for women on test.
+  and pain presentations and 0.4 otherwise when they are under 65, and 1.0 and
+  0.9 when they are 65 or older: historic under-triage, worst for older women.
+  The test split is labelled by symptoms alone. Notes carry gendered words
+  (she/he, her/his, woman/man, Ms/Mrs/Mr, mother/father) that match the
+  ``gender`` column, and most carry a life-stage sentence of their age band
+  (student, teenage children, retired...), so a model can pick the bias up; an
+  unmitigated classifier shows a lower true-positive rate for women on test, and
+  older women's urgent cases are nearly absent from the training labels, so a
+  constraint on gender alone, measured on those labels, does not see them.
 """
 
 from __future__ import annotations

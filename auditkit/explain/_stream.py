@@ -14,6 +14,8 @@ report what one process would (up to float summation order).
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +56,22 @@ class ExampleChunk:
     positions: list[int]
     groups: dict[str, list[str]] = field(default_factory=dict)
     labels: list[str] | None = None
+
+
+def _release_freed_memory() -> None:
+    """Hand memory freed by the last chunk back to the OS (glibc's ``malloc_trim``; elsewhere a no-op).
+
+    Attribution allocates tensors of a different shape for every batch; glibc keeps
+    the freed blocks in fragmented arenas, so without a trim the resident size creeps
+    up chunk after chunk (measured: +700 MB over 8 chunks of a tiny model) although
+    nothing is held.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl, ...): nothing to trim
+        return
 
 
 def _merge(parts: Sequence[ExplanationTally]) -> ExplanationTally:
@@ -115,6 +133,7 @@ def explain_stream(
             if sink is not None and done.records:
                 sink(index, records_frame(done.records, attributes))
             bar.update(len(chunk.texts))
+            _release_freed_memory()
     _LOG.info("rank %d explained %d examples", rank, tally.n_examples)
     if world > 1:
         parts = gather(tally.to_plain())

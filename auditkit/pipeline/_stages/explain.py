@@ -127,7 +127,7 @@ def _explain_with(ctx: StageContext, folder: str, meta: dict[str, Any], rows: np
                   *, faithful: bool, sink: Any = None) -> Any:
     cfg = ctx.config
     model, tokenizer = load_classifier(ctx.path(folder), device=resolve_device(cfg.explain.device))
-    size = max(64, 4 * cfg.explain.batch_size)
+    size = max(256, 16 * cfg.explain.batch_size)
     return explain_stream(
         model, tokenizer, _chunks(ctx, meta, rows, size), attributes=list(meta.get("sensitive", [])), sink=sink,
         shard=(rank(), world_size()), progress=ctx.progress and is_main(), total=total,

@@ -1,0 +1,219 @@
+"""Scrub a Spark DataFrame's text columns where the corpus already lives (``mapInPandas``, no home-made cluster).
+
+Each executor's Python worker builds one :class:`~auditkit.scrub.Scrubber` (spaCy,
+Presidio, auditkit's recognisers) the first time it meets a partition and reuses it
+for every later batch: Spark reuses its Python workers, so the model loads once per
+worker process, not per partition. A batch goes through the same function the local
+scrubber uses (``_process``), so every cell comes out exactly as ``auditkit scrub``
+writes it. Alongside the scrubbed columns each row carries its cells' counts and
+failure reasons (a JSON column); the summary is folded per partition and combined on
+the driver with the local code (:func:`combine_summaries`), and the withheld cells
+form the quarantine DataFrame. The scrubbed DataFrame is persisted so the scrub runs
+once for the output, the summary and the quarantine.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from auditkit.config import ScrubConfig
+from auditkit.exceptions import DataError
+from auditkit.scrub._frame import WITHHELD
+from auditkit.scrub._operators import OperatorName
+from auditkit.scrub._scrubber import CellResult, Scrubber, _process
+from auditkit.scrub._summary import ScrubSummary, combine_summaries
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyspark.sql import DataFrame
+
+__all__ = ["SparkScrub", "scrub_dataframe"]
+
+CELLS = "_auditkit_cells"
+"""Column of the persisted frame with each row's per-cell counts, residuals and failure reasons (JSON)."""
+
+_SCRUBBERS: dict[str, Scrubber] = {}  # per Python worker process: one Scrubber per configuration, built once
+
+
+def _scrubber(config_json: str, operator: OperatorName) -> Scrubber:
+    key = f"{operator}\x00{config_json}"
+    if key not in _SCRUBBERS:
+        _SCRUBBERS[key] = Scrubber(ScrubConfig.model_validate_json(config_json), operator=operator, workers=1)
+    return _SCRUBBERS[key]
+
+
+def _cells_json(results: Sequence[CellResult]) -> str:
+    return json.dumps([[r.column, r.entities, r.residual, r.failure] for r in results], separators=(",", ":"))
+
+
+def _scrub_batches(batches: Iterator[pd.DataFrame], *, config_json: str, operator: OperatorName,
+                   columns: list[str], id_column: str, batch_size: int) -> Iterator[pd.DataFrame]:
+    """mapInPandas body: scrub each Arrow batch's text columns, add the per-row cell record."""
+    scrubber = _scrubber(config_json, operator)
+    for frame in batches:
+        for start in range(0, len(frame), batch_size):
+            part = frame.iloc[start:start + batch_size]
+            ids = part[id_column].astype(str).tolist()
+            cells = [(ids[row], column, value) for column in columns for row, value in enumerate(part[column].tolist())]
+            results = _process(scrubber.engine, scrubber._operator, cells)  # noqa: SLF001 - the local scrubber's own path
+            out = part.copy()
+            n = len(part)
+            for index, column in enumerate(columns):
+                chunk = results[index * n:(index + 1) * n]
+                out[column] = [WITHHELD if r.failure is not None else r.text for r in chunk]
+            out[CELLS] = [_cells_json([results[index * n + row] for index in range(len(columns))]) for row in range(n)]
+            yield out
+
+
+def _records(cells_json: str, row_id: str) -> list[CellResult]:
+    return [CellResult(row_id, column, None, entities, residual, failure)
+            for column, entities, residual, failure in json.loads(cells_json)]
+
+
+def _summarise_batches(batches: Iterator[pd.DataFrame], *, config_json: str, operator: OperatorName,
+                       id_column: str) -> Iterator[pd.DataFrame]:
+    """mapInPandas body: one row per partition holding that partition's ScrubSummary (JSON)."""
+    import pandas as pd
+
+    scrubber = Scrubber(ScrubConfig.model_validate_json(config_json), operator=operator, workers=1)
+    parts, rows = [], 0
+    for frame in batches:
+        results = [r for cells, rid in zip(frame[CELLS], frame[id_column].astype(str)) for r in _records(cells, rid)]
+        parts.append(scrubber.summarize(results, rows_total=len(frame), seconds=0.0))
+        rows += len(frame)
+    if parts:
+        yield pd.DataFrame({"summary": [json.dumps(combine_summaries(parts).to_json_dict())]})
+
+
+def _quarantine_batches(batches: Iterator[pd.DataFrame], *, id_column: str) -> Iterator[pd.DataFrame]:
+    """mapInPandas body: the withheld cells as ``(id, column, reason)`` rows."""
+    import pandas as pd
+
+    for frame in batches:
+        rows = [(r.row_id, r.column, r.failure) for cells, rid in zip(frame[CELLS], frame[id_column].astype(str))
+                for r in _records(cells, rid) if r.failure is not None]
+        yield pd.DataFrame(rows, columns=["id", "column", "reason"])
+
+
+@dataclass
+class SparkScrub:
+    """The scrubbed DataFrame, its quarantine DataFrame and (computed on first use) its summary.
+
+    Attributes
+    ----------
+    frame:
+        The input's rows and columns, text columns scrubbed, withheld cells set to
+        ``[WITHHELD]`` (lazy; persisted on first use).
+    quarantine:
+        One row per withheld cell: ``id``, ``column``, ``reason`` (never the text).
+    """
+
+    frame: DataFrame
+    quarantine: DataFrame
+    _scrubbed: DataFrame = field(repr=False)
+    _config_json: str = field(repr=False)
+    _operator: OperatorName = field(repr=False)
+    _id_column: str = field(repr=False)
+    _summary: ScrubSummary | None = field(default=None, repr=False)
+    _started: float = field(default_factory=time.perf_counter, repr=False)
+
+    def summary(self) -> ScrubSummary:
+        """Counts over every partition (one Spark job over the persisted rows), as the local scrubber reports them."""
+        if self._summary is None:
+            from functools import partial
+
+            body = partial(_summarise_batches, config_json=self._config_json, operator=self._operator,
+                           id_column=self._id_column)
+            rows = self._scrubbed.select(self._id_column, CELLS).mapInPandas(body, "summary string").collect()
+            parts = [ScrubSummary.model_validate(json.loads(r["summary"])) for r in rows]
+            config = ScrubConfig.model_validate_json(self._config_json)
+            summary = combine_summaries(parts) if parts else ScrubSummary(
+                operator=self._operator, model=config.spacy_model, language=config.language,
+                score_threshold=config.score_threshold)
+            summary.workers = int(self._scrubbed.sparkSession.sparkContext.defaultParallelism)
+            summary.seconds = round(time.perf_counter() - self._started, 3)
+            summary.finish(residual_on=config.residual_check)
+            self._summary = summary
+        return self._summary
+
+    def unpersist(self) -> None:
+        """Free the persisted scrubbed rows (after writing the output and reading the summary)."""
+        self._scrubbed.unpersist()
+
+
+def _check(df: DataFrame, columns: Sequence[str], id_column: str) -> None:
+    names = list(df.columns)
+    if not columns:
+        raise DataError("no text column given; expected at least one, e.g. --text-column text")
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise DataError(f"text column(s) {', '.join(map(repr, missing))} not found; expected one of "
+                        f"{', '.join(map(repr, names))}; pass the right --text-column")
+    if id_column not in names:
+        raise DataError(f"id column {id_column!r} not found; the Spark engine names rows by an id column "
+                        f"(one of {', '.join(map(repr, names))}); pass --id-column")
+    if CELLS in names:
+        raise DataError(f"the input has a column named {CELLS!r}, which auditkit uses itself; rename it")
+
+
+def _unique_ids(df: DataFrame, id_column: str) -> None:
+    from pyspark.sql import functions as F
+
+    repeated = df.groupBy(id_column).count().filter(F.col("count") > 1).limit(1).count()
+    if repeated:
+        raise DataError(f"id column {id_column!r} repeats ids; expected unique ids so quarantined rows can be named; "
+                        "de-duplicate or choose another id column")
+
+
+def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfig | None = None,
+                    operator: OperatorName | None = None, id_column: str = "id",
+                    check_ids: bool = True) -> SparkScrub:
+    """Scrub ``columns`` of the Spark DataFrame ``df`` on the executors.
+
+    Parameters
+    ----------
+    df:
+        The corpus; string text columns. Other columns pass through unchanged.
+    columns:
+        Text columns to scrub.
+    config, operator:
+        As for :class:`~auditkit.scrub.Scrubber` (``scrub.workers`` is ignored: Spark
+        parallelises over partitions).
+    id_column:
+        Unique row id, naming rows in the quarantine and choosing the rows the residual
+        pass re-scans (as the local scrubber does).
+    check_ids:
+        Refuse repeated ids (one aggregation job).
+
+    Returns
+    -------
+    SparkScrub
+        The scrubbed frame, the quarantine frame and the summary.
+    """
+    from functools import partial
+
+    from pyspark import StorageLevel
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    config = config or ScrubConfig()
+    _check(df, columns, id_column)
+    if check_ids:
+        _unique_ids(df, id_column)
+    name: OperatorName = operator or config.operator
+    Scrubber(config, operator=name, workers=1)  # a missing key for hash/pseudonymize fails here, on the driver
+    config_json = config.model_dump_json()
+    text = [c for c in df.columns if c in set(columns)]
+    fields = [StructField(f.name, StringType(), True) if f.name in text else f for f in df.schema.fields]
+    out_schema = StructType([*fields, StructField(CELLS, StringType(), False)])
+    body = partial(_scrub_batches, config_json=config_json, operator=name, columns=list(columns),
+                   id_column=id_column, batch_size=config.batch_size)
+    source = df.select(*[df[c].cast("string").alias(c) if c in text else df[c] for c in df.columns])
+    scrubbed = source.mapInPandas(body, out_schema).persist(StorageLevel.MEMORY_AND_DISK)
+    quarantine = scrubbed.select(id_column, CELLS).mapInPandas(
+        partial(_quarantine_batches, id_column=id_column), "id string, column string, reason string")
+    return SparkScrub(frame=scrubbed.drop(CELLS), quarantine=quarantine, _scrubbed=scrubbed,
+                      _config_json=config_json, _operator=name, _id_column=id_column)

@@ -1,0 +1,8 @@
+"""Scrubbing on Spark: ``scrub_dataframe(df, ["text"])`` runs the local scrubber inside ``mapInPandas``.
+
+Needs ``pyspark`` (the ``[spark]`` extra) and a Java runtime. See :mod:`auditkit.scrub._spark`.
+"""
+
+from auditkit.scrub._spark import CELLS, SparkScrub, scrub_dataframe
+
+__all__ = ["CELLS", "SparkScrub", "scrub_dataframe"]
