@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q "$(TORCH)"
 	$(BIN)/python -m pip uninstall -q -y auditkit 2>/dev/null || true  # the old distribution name (PyPI's "auditkit" is another project)
-	$(BIN)/python -m pip install -q -e ".[all,dev,energy,lora]"
+	$(BIN)/python -m pip install -q -e ".[all,dev,energy,lora,spark]"
 	touch $(STAMP)
 
 demo: $(STAMP)

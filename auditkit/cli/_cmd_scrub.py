@@ -85,6 +85,7 @@ def scrub(
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows read and written per chunk.")] = 5000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the recall probe's sample.")] = 13,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", show_default=False, help="Progress bar on stderr (default: on when stderr is a terminal; off with --quiet).")] = None,
+    engine: Annotated[Literal["local", "spark"], typer.Option("--engine", help="local (this process and --workers) or spark (the active Spark session, else local[*]; OUTPUT becomes a folder of part files; needs the [spark] extra).")] = "local",
 ) -> None:
     """Scrub personal data from text columns, keeping other columns and the row order.
 
@@ -107,7 +108,10 @@ def scrub(
                           language=scrubber.config.language, score_threshold=scrubber.config.score_threshold)
     records: list[str] = []
     if input_path is not None and output is not None and text_column:
-        result, records, hosts = _stream(scrubber, input_path, output, text_column, id_column=id_column,
+        stream = _stream
+        if engine == "spark":
+            from auditkit.cli._scrub_spark import spark_stream as stream  # same contract as _stream
+        result, records, hosts = stream(scrubber, input_path, output, text_column, id_column=id_column,
                                          progress=progress_enabled(progress), chunk_rows=chunk_rows, seed=seed)
         add_recall_probe(result, scrubber, hosts, seed=seed)
     if docs is not None:

@@ -1,0 +1,123 @@
+"""Scrubbing throughput and driver memory: the local engine vs Spark ``local[1]`` and ``local[2]``.
+
+Every measurement is ``auditkit scrub`` (the CLI: the full engine, spaCy NER +
+Presidio + auditkit's recognisers, recall probe off) on the same N synthetic notes
+in a fresh subprocess: ``--engine local`` in one process, ``--engine spark`` inside
+a Spark session started with ``local[1]`` or ``local[2]`` (one executor JVM, one
+Python worker per core, one Scrubber per worker). Outputs are compared row for row
+(Spark writes a folder of part files; rows are matched by id) and must be
+identical. Throughput is notes per second of the scrub itself (Spark's session
+start is reported apart). Driver memory is the peak RSS of the driver's Python
+process plus the peak RSS of the Spark JVM (``VmHWM``): no row passes through the
+driver, so it should not grow with N (``--sizes 20000 200000`` to check; that takes
+an hour on 2 cores).
+
+Run: ``python bench/scrub_scale.py [--sizes 20000] [--modes local spark1 spark2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _notes(folder: Path, n: int) -> Path:
+    import pandas as pd
+
+    from auditkit.examples_data import write_corpus
+
+    notes = pd.read_csv(write_corpus(folder / "corpus", n=n, seed=13).notes_csv, dtype=str)
+    path = folder / "notes.parquet"
+    notes[["id", "text"]].to_parquet(path, index=False)
+    return path
+
+
+def _peak_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
+def _child(mode: str, source: Path, output: Path) -> None:
+    from auditkit.cli._app import main
+
+    argv = ["--quiet", "scrub", str(source), "-o", str(output), "--text-column", "text", "--no-recall-probe",
+            "--summary", str(output.with_suffix(".json"))]
+    jvm_kb, started = 0, 0.0
+    if mode.startswith("spark"):
+        from pyspark.sql import SparkSession
+
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        began = time.perf_counter()
+        spark = (SparkSession.builder.master(f"local[{mode[-1]}]").appName("scrub-scale")
+                 .config("spark.ui.enabled", "false").getOrCreate())
+        spark.sparkContext.setLogLevel("ERROR")
+        started = time.perf_counter() - began
+        argv[2:2] = ["--engine", "spark"]
+    began = time.perf_counter()
+    code = main(argv)
+    seconds = time.perf_counter() - began
+    if mode.startswith("spark"):
+        jvm_kb = _peak_kb(spark.sparkContext._gateway.proc.pid)  # noqa: SLF001 - the JVM py4j started
+        spark.stop()
+    print(json.dumps({"code": code, "seconds": seconds, "session_seconds": started,
+                      "driver_python_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "jvm_mb": jvm_kb / 1024}))
+
+
+def _run(mode: str, source: Path, output: Path) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(source), str(output)], env=env,
+                          capture_output=True, text=True, check=False)
+    result = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {"code": proc.returncode}
+    if result["code"] != 0:
+        sys.exit(f"{mode} failed (exit {result['code']}):\n{proc.stderr[-3000:]}")
+    return result
+
+
+def _same_rows(local: Path, other: Path) -> bool:
+    import pandas as pd
+
+    a = pd.read_parquet(local)
+    b = pd.read_parquet(other).set_index("id").loc[a["id"]].reset_index()
+    return bool(len(a) == len(b) and (a["text"].to_numpy() == b["text"].to_numpy()).all())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000])
+    parser.add_argument("--modes", nargs="+", default=["local", "spark1", "spark2"],
+                        choices=["local", "spark1", "spark2"])
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        return
+    print(f"auditkit scrub, full engine, recall probe off; {os.cpu_count()} cores")
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="scrub-scale-") as tmp:
+            source = _notes(Path(tmp), n)
+            outputs, rows = {}, []
+            for mode in args.modes:
+                outputs[mode] = Path(tmp) / f"{mode}.parquet"
+                r = _run(mode, source, outputs[mode])
+                rows.append((mode, r))
+            for mode, r in rows:
+                same = "reference" if mode == "local" or "local" not in outputs else (
+                    "identical" if _same_rows(outputs["local"], outputs[mode]) else "DIFFERENT")
+                extra = "" if mode == "local" else f" + {r['session_seconds']:.1f} s session"
+                print(f"  {n:>7,} notes {mode:<7} {n / r['seconds']:7.1f} notes/s ({r['seconds']:7.1f} s{extra}), "
+                      f"driver peak: python {r['driver_python_mb']:6.0f} MB + JVM {r['jvm_mb']:6.0f} MB; output {same}")
+
+if __name__ == "__main__":
+    main()
