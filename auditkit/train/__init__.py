@@ -11,6 +11,7 @@ from auditkit.train._fine_tune import (
     freeze_lower_layers,
     group_index,
     latest_checkpoint,
+    per_device_batch,
     save_model,
 )
 from auditkit.train._group_sampler import GroupBalancedSampler
@@ -32,6 +33,7 @@ __all__ = [
     "freeze_lower_layers",
     "group_index",
     "latest_checkpoint",
+    "per_device_batch",
     "reweighing_weights",
     "save_model",
     "seed_everything",

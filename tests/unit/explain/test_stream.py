@@ -89,15 +89,15 @@ def _config(**explain: object) -> RunConfig:
 
 
 def test_sample_all_explains_every_test_example_in_row_groups_and_says_so(tmp_path: Path, tiny_model_dir: Path) -> None:
-    run = _run_dir(tmp_path, tiny_model_dir, 150)  # chunks of 64: three row groups
+    run = _run_dir(tmp_path, tiny_model_dir, 520)  # chunks of 256: three row groups
     summary = STAGE.run(StageContext(config=_config(sample="all"), run_dir=run, progress=False))
     result = read_json(run / "explain" / "result.json")
     parquet = pq.ParquetFile(run / "explain" / "attributions.parquet")
-    assert summary["n_examples"] == result["n_examples"] == 150 and summary["sample"] == "all"
+    assert summary["n_examples"] == result["n_examples"] == 520 and summary["sample"] == "all"
     assert parquet.metadata.num_row_groups == 3
-    assert pd.read_parquet(run / "explain" / "attributions.parquet")["id"].nunique() == 150
-    assert result["sample"]["statement"] == "150 of 150 test examples: every test example"
-    assert result["top_tokens"]["n_examples"] == 150 and not (run / "explain" / ".parts").exists()
+    assert pd.read_parquet(run / "explain" / "attributions.parquet")["id"].nunique() == 520
+    assert result["sample"]["statement"] == "520 of 520 test examples: every test example"
+    assert result["top_tokens"]["n_examples"] == 520 and not (run / "explain" / ".parts").exists()
 
 
 def test_sample_per_group_states_its_size_per_stratum(tmp_path: Path, tiny_model_dir: Path) -> None:
