@@ -78,6 +78,24 @@ def test_slim_install_runs_help_and_the_gate_on_the_bundled_scorecard(slim_venv:
     assert "Gate verdict:" in gate.stdout
 
 
+def test_slim_install_gates_and_renders_the_bundled_scorecard_by_path(slim_venv: Path, tmp_path: Path) -> None:
+    # What a CI gate job does with the installed package: a scorecard file by path, then the HTML from the
+    # shipped templates, with no torch (a template or schema missing from the wheel fails here).
+    py = str(slim_venv / "bin" / "python")
+    where = "import importlib.resources as r; print(r.files('auditkit.examples_data') / 'demo-scorecard.json')"
+    bundled = Path(subprocess.run([py, "-c", where], capture_output=True, text=True, check=True).stdout.strip())
+    run = tmp_path / "run"
+    run.mkdir()
+    shutil.copy(bundled, run / "scorecard.json")
+    gate = _run(slim_venv, "gate", str(run / "scorecard.json"))
+    assert gate.returncode in (0, 1, 4), gate.stderr
+    assert "Gate verdict:" in gate.stdout
+    report = _run(slim_venv, "report", str(run))
+    assert report.returncode == 0, report.stderr
+    html = (run / "scorecard.html").read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html") and "</html>" in html
+
+
 def test_slim_install_names_the_missing_extra_in_one_line(slim_venv: Path) -> None:
     demo = _run(slim_venv, "demo", "--workdir", str(slim_venv.parent / "demo"))
     assert demo.returncode == 2
