@@ -331,6 +331,12 @@ class DeploymentConfig(_Section):
     )
     latency_examples: int = Field(64, ge=1, description="Test examples timed for the CPU latency per example.")
     threads: int | None = Field(None, ge=1, description="torch threads while timing; None keeps the current setting.")
+    explain_examples: int = Field(
+        32, ge=0,
+        description="Examples of the explain stage's sample (same seed, same selection) on which each variant and the "
+        "full model are explained side by side with one method; 0 turns the variant explanations off.",
+    )
+    explain_top_k: int = Field(5, ge=1, description="Words compared per example for the top-k attribution overlap.")
 
 
 class ReportConfig(_Section):

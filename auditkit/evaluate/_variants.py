@@ -39,7 +39,16 @@ def _quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
     from torch.ao.quantization import default_dynamic_qconfig, float_qparams_weight_only_qconfig, quantize_dynamic
 
     spec = {torch.nn.Linear: default_dynamic_qconfig, torch.nn.Embedding: float_qparams_weight_only_qconfig}
-    return quantize_dynamic(model, spec, dtype=torch.qint8)
+    model = quantize_dynamic(model, spec, dtype=torch.qint8)
+    for module in model.modules():
+        if isinstance(module, torch.ao.nn.quantized.Embedding):
+            module.register_forward_pre_hook(_contiguous_indices)
+    return model
+
+
+def _contiguous_indices(_module: torch.nn.Module, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The quantised embedding kernel refuses strided indices (BERT's default ``token_type_ids`` are an expanded view)."""
+    return tuple(a.contiguous() if isinstance(a, torch.Tensor) else a for a in args)
 
 
 def _prune(model: torch.nn.Module, amount: float) -> torch.nn.Module:

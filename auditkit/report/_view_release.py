@@ -102,7 +102,33 @@ def deployment_view(section: Any) -> dict[str, Any]:
             _cell(entry, "latency_ms_per_example"), _cell(perf, "accuracy"), _cell(perf, "macro_f1"),
             _cell(agree, "overall") if agree else "—", _cell(agree, "lowest_group") if agree else "—"]})
     return {"summary": summary, "gaps": _variant_gaps(models), "charts": _variant_chart(models),
-            "threads": str(section.get("threads", "—"))}
+            "threads": str(section.get("threads", "—")), **_variant_explain(_maps(section, "variants"))}
+
+
+def _variant_explain(variants: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Each variant's explanations against the full model's (same examples, same method), and why a method changed."""
+    rows, notes, top_k = [], [], None
+    for name, entry in variants.items():
+        part = entry.get("explain") if isinstance(entry, Mapping) else None
+        if not isinstance(part, Mapping):
+            continue
+        if part.get("status") != "ok":
+            rows.append({"label": name, "cells": [f"{part.get('status', 'missing')}: {part.get('reason') or ''}",
+                                                  *["—"] * 6]})
+            continue
+        top_k = part.get("top_k", top_k)
+        rows.append({"label": name, "cells": [str(part.get("method") or "—"), str(part.get("n", "—")),
+                                              *(_cell(part, k) for k in ("top_k_overlap", "rank_correlation",
+                                                                         "sensitive_token_reliance",
+                                                                         "full_sensitive_token_reliance",
+                                                                         "reliance_change"))]})
+        if part.get("note"):
+            notes.append((name, str(part["note"])))
+    if not rows:
+        return {}
+    columns = ["Method", "Examples", f"Top-{top_k or 'k'} word overlap", "Rank correlation", "Reliance (variant)",
+               "Reliance (full, same method)", "Reliance change"]
+    return {"explain": {"columns": columns, "rows": rows}, "explain_notes": notes}
 
 
 def _variant_gaps(models: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ __all__ = [
     "RobustnessAttribute",
     "RobustnessSection",
     "VariantAudit",
+    "VariantExplain",
 ]
 
 
@@ -68,6 +69,28 @@ class AgreementMetrics(MetricSet):
     attributes: dict[str, MetricSet] = Field(default_factory=dict)
 
 
+class VariantExplain(Section):
+    """A short explanation of a variant beside the full model's: same examples, same method, same class.
+
+    ``method`` is the attribution method both were explained with and ``note`` says
+    why when it is not the configured one (int8 kernels have no autograd).
+    ``top_k_overlap`` and ``rank_correlation`` say how far the variant's word
+    attributions agree with the full model's; ``reliance_change`` is the variant's
+    sensitive-token reliance minus the full model's on the same examples.
+    """
+
+    method: str | None = None
+    note: str | None = None
+    n: int | None = Field(default=None, ge=0)
+    n_unmatched: int | None = Field(default=None, ge=0)
+    top_k: int | None = Field(default=None, ge=1)
+    top_k_overlap: Metric | None = None
+    rank_correlation: Metric | None = None
+    sensitive_token_reliance: Metric | None = None
+    full_sensitive_token_reliance: Metric | None = None
+    reliance_change: Metric | None = None
+
+
 class VariantAudit(Section):
     """One deployment variant audited like the full model.
 
@@ -84,6 +107,7 @@ class VariantAudit(Section):
     attributes: dict[str, AttributeFairness] = Field(default_factory=dict)
     gap_increase: dict[str, MetricSet] = Field(default_factory=dict)
     agreement: AgreementMetrics | None = None
+    explain: VariantExplain | None = None
 
 
 class DeploymentSection(Section):

@@ -107,3 +107,18 @@ def test_multiclass_reports_every_label_one_vs_rest() -> None:
     groups = {"g": np.array(["a", "b"] * 45)}
     out = gap_increase(y, y, y, groups, positives=[0, 1, 2], labels=["x", "y", "z"], n_boot=10)
     assert set(out) == {"g/x", "g/y", "g/z"}
+
+
+def test_the_int8_variant_runs_without_token_type_ids(tiny) -> None:  # type: ignore[no-untyped-def]
+    """BERT's default token_type_ids are an expanded (strided) view, which the 8-bit embedding kernel refuses."""
+    import torch
+
+    from auditkit.evaluate._variants import build_variant
+
+    model, tokenizer = tiny
+    batch = tokenizer(TEXTS, padding=True, return_tensors="pt")
+    variant = build_variant(model, "int8_dynamic")
+    with torch.no_grad():
+        logits = variant(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+        full = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+    assert logits.shape == full.shape and (logits - full).abs().max() < 0.05

@@ -95,3 +95,31 @@ def test_audit_variant_option_reaches_the_deployment_config(tmp_path: Path, tiny
     assert seen[-1].deployment.variants == ["bf16", "prune_30"]
     assert main(["audit", "--model", str(tiny_model_dir), "--data", str(data), "--sensitive", "g", "--variant", "int4",
                  "-o", str(tmp_path / "run3")]) == 2
+
+
+def test_each_variant_is_explained_beside_the_full_model_on_the_explain_sample(tmp_path: Path,
+                                                                               tiny_model_dir: Path) -> None:
+    run = _run_dir(tmp_path, tiny_model_dir)
+    config = _config("int8_dynamic", "prune_30").model_copy(deep=True)
+    config.explain.n_samples, config.explain.n_steps, config.deployment.explain_examples = 12, 8, 6
+    STAGE.run(StageContext(config=config, run_dir=run))
+    section = DeploymentSection.model_validate(read_json(run / "deployment.json"))
+    int8, pruned = section.variants["int8_dynamic"].explain, section.variants["prune_30"].explain
+    assert int8.status == "ok" and int8.method == "occlusion" and "no autograd" in int8.note
+    assert pruned.status == "ok" and pruned.method == "layer_integrated_gradients" and pruned.note is None
+    for entry in (int8, pruned):
+        assert entry.n == 6 and entry.n_unmatched == 0 and entry.top_k == 5
+        assert entry.top_k_overlap.value is not None and 0 <= entry.top_k_overlap.value <= 1
+        assert entry.reliance_change.n is not None
+    assert section.full.model_extra.get("explain") is None
+
+
+def test_variant_explanations_that_cannot_run_say_why(tmp_path: Path, tiny_model_dir: Path) -> None:
+    run = _run_dir(tmp_path, tiny_model_dir)
+    config = _config("bf16").model_copy(deep=True)
+    config.explain.enabled = False
+    STAGE.run(StageContext(config=config, run_dir=run))
+    entry = read_json(run / "deployment.json")["variants"]["bf16"]["explain"]
+    assert (entry["status"], entry["reason"]) == ("not_run", "explain.enabled is false: no explanation sample to "
+                                                             "compare the variants on")
+    assert entry["top_k_overlap"] is None and entry["n"] is None

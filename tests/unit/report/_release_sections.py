@@ -31,7 +31,12 @@ def _variant(kind: str, size: int, eo: float) -> dict[str, Any]:
     if kind != "full":
         out.update(size_ratio=_m(size / 90_000_000), gap_increase={"gender": {"equal_opportunity_difference": _m(0.01, -0.02, 0.04)}},
                    agreement={"overall": _m(0.99, 0.97, 1.0), "lowest_group": _m(0.98, 0.93, 1.0, "lowest group: gender=male"),
-                              "attributes": {"gender": {"female": _m(1.0, 0.95, 1.0), "male": _m(0.98, 0.93, 1.0)}}})
+                              "attributes": {"gender": {"female": _m(1.0, 0.95, 1.0), "male": _m(0.98, 0.93, 1.0)}}},
+                   explain={"status": "ok", "method": "occlusion", "note": "int8 kernels have no autograd; occlusion for both",
+                            "n": 20, "n_unmatched": 0, "top_k": 5, "top_k_overlap": _m(0.83, 0.78, 0.88),
+                            "rank_correlation": _m(None, reason="undefined for every one of 20 example(s)"),
+                            "sensitive_token_reliance": _m(0.05, 0.03, 0.07),
+                            "full_sensitive_token_reliance": _m(0.04, 0.02, 0.06), "reliance_change": _m(0.01, 0.0, 0.02)})
     return out
 
 

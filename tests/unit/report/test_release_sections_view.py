@@ -67,3 +67,19 @@ def test_the_deployment_table_puts_the_full_model_first_and_lists_a_failed_varia
 def test_the_scorecard_with_every_new_section_validates(demo_run: Path) -> None:
     doc = load_document(_with_sections(demo_run) / "scorecard.json")
     assert json.dumps(doc["deployment"]["variants"]["int8_dynamic"]["agreement"]["lowest_group"]).startswith('{"value": 0.98')
+
+
+def test_each_variant_explanation_is_shown_against_the_full_model_and_undefined_stays_undefined(demo_run: Path) -> None:
+    view = deployment_view(fixtures.deployment())
+    assert view["explain"]["columns"][2] == "Top-5 word overlap"
+    int8 = next(r for r in view["explain"]["rows"] if r["label"] == "int8_dynamic")
+    assert int8["cells"][:4] == ["occlusion", "20", "0.830 [0.780, 0.880]", "undefined"]
+    assert view["explain_notes"] == [("int8_dynamic", "int8 kernels have no autograd; occlusion for both")]
+    section = fixtures.deployment()
+    section["variants"]["int8_dynamic"]["explain"] = {"status": "not_run", "reason": "explain.enabled is false"}
+    assert deployment_view(section)["explain"]["rows"][0]["cells"][0] == "not_run: explain.enabled is false"
+    paths = render_report(_with_sections(demo_run))
+    html = paths.html.read_text(encoding="utf-8")
+    assert "Explanations: each variant against the full model" in html and "int8 kernels have no autograd" in html
+    assert inspect_html(html).problems == []
+    assert "| int8_dynamic | occlusion | 20 | 0.830 \\[0.780, 0.880\\] | undefined |" in paths.model_card.read_text(encoding="utf-8")
