@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from auditkit.scorecard._release_sections import DeploymentSection, RobustnessSection
 from auditkit.scorecard._sections import (
     ComplianceSection,
+    ComputeSection,
     FairnessSection,
     IdentitySection,
     IntegritySection,
@@ -42,7 +43,7 @@ class Scorecard(BaseModel):
     privacy: PrivacySection
     fairness: FairnessSection
     explanations: Section
-    compute: Section
+    compute: ComputeSection
     policy: Section
     compliance: ComplianceSection
     environment: Section

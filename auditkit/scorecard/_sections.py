@@ -27,6 +27,7 @@ __all__ = [
     "ComparisonRow",
     "ComplianceItem",
     "ComplianceSection",
+    "ComputeSection",
     "DataDigest",
     "FairnessSection",
     "GroupMetrics",
@@ -36,6 +37,7 @@ __all__ = [
     "MitigationComparison",
     "ModelIdentity",
     "PerformanceSection",
+    "PrecisionRecord",
     "PrivacySection",
     "Section",
     "ScrubSection",
@@ -260,6 +262,37 @@ class ComplianceSection(Section):
 
     items: list[ComplianceItem] = Field(default_factory=list)
     not_covered: list[str] = Field(default_factory=list)
+
+
+class PrecisionRecord(BaseModel):
+    """What a stage's matrix products actually ran in, read back from the running model (not from the config).
+
+    Counts of ``nn.Linear`` calls by output dtype (``bf16``, ``fp16``, ``fp32``) and by the
+    autocast dtype active at the call (``off`` when none), and of attention-module calls by
+    the kernel they ran (``eager``, ``sdpa``, ...).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    matmul_dtype: str | None
+    linear_calls: dict[str, int] = Field(default_factory=dict)
+    autocast: dict[str, int] = Field(default_factory=dict)
+    attention: dict[str, int] = Field(default_factory=dict)
+    devices: list[str] = Field(default_factory=list)
+
+
+class StageCompute(BaseModel):
+    """One stage's entry under ``compute.stages`` (timings, memory, energy; typed here: ``precision``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    precision: PrecisionRecord | None = Field(None, exclude_if=lambda value: value is None)
+
+
+class ComputeSection(Section):
+    """``compute``: per-stage timings, memory, energy and the precision each stage actually ran in."""
+
+    stages: dict[str, StageCompute] | None = Field(None, exclude_if=lambda value: value is None)
 
 
 class IntegritySection(BaseModel):

@@ -25,7 +25,7 @@ from auditkit._io import atomic_dir, atomic_write_json, sha256_file
 from auditkit._logging import get_logger
 from auditkit._model_io import default_model_path, load_classifier, quiet_transformers, resolve_device
 from auditkit._offline import force_offline
-from auditkit._precision import attention_implementation, cpu_has_native_bf16
+from auditkit._precision import ObservedPrecision, attention_implementation, cpu_has_native_bf16, observe_precision
 from auditkit.config import RunConfig, TrainingConfig
 from auditkit.data import AuditDataset
 from auditkit.exceptions import CheckpointError, ConfigError, DataError
@@ -64,6 +64,15 @@ def _precision(cfg: TrainingConfig, device: str) -> dict[str, bool]:
     if cfg.mixed_precision == "bf16" or torch.cuda.is_bf16_supported():
         return {"bf16": True}
     return {"fp16": True}
+
+
+def _ran_in(observed: ObservedPrecision, requested: str) -> str:
+    """The precision training actually ran in (read back from the Linear outputs), warning on a fallback."""
+    ran = {"bf16": "bf16", "fp16": "fp16"}.get(observed.matmul_dtype or "", "no")
+    if observed.ran and ran != requested:
+        _log.warning("training asked for mixed precision %r but its matrix products ran in %s",
+                     requested, observed.matmul_dtype)
+    return ran if observed.ran else requested
 
 
 def per_device_batch(batch_size: int, world: int) -> int:
@@ -239,8 +248,10 @@ def fine_tune(
     start_from = latest_checkpoint(ckpt) if resume else None
     began = time.perf_counter()
     cpu_bf16 = device == "cpu" and bool(args.bf16)
-    with quiet_transformers(), attention_implementation(trainer.model, "eager") if cpu_bf16 else nullcontext():
+    with (quiet_transformers(), attention_implementation(trainer.model, "eager") if cpu_bf16 else nullcontext(),
+          observe_precision() as observed):
         result = trainer.train(resume_from_checkpoint=str(start_from) if start_from else None)
+    requested = next(iter(_precision(t, device)), "no")
     seconds = time.perf_counter() - began
     summary = {
         "epochs": float(trainer.state.epoch or 0.0),
@@ -251,7 +262,9 @@ def fine_tune(
         "train_samples_per_second": float(result.metrics.get("train_samples_per_second", 0.0)),
         "resumed_from_step": int(start_from.name.split("-")[-1]) if start_from else None,
         "device": device,
-        "mixed_precision": next(iter(_precision(t, device)), "no"),
+        "mixed_precision": _ran_in(observed, requested),
+        "mixed_precision_requested": requested,
+        "precision": observed.to_json(),
         "lora": t.lora is not None,
         "mitigation": "fairness_loss" if fairness_loss is not None else ("reweighing" if sample_weights is not None else "none"),
         "group_attr": group_attr,
