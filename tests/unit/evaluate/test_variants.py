@@ -122,3 +122,12 @@ def test_the_int8_variant_runs_without_token_type_ids(tiny) -> None:  # type: ig
         logits = variant(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
         full = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
     assert logits.shape == full.shape and (logits - full).abs().max() < 0.05
+
+
+@pytest.mark.slow
+def test_the_int8_variant_of_the_default_encoder_is_under_40_percent_of_fp32() -> None:
+    from auditkit._model_io import default_model_path, load_classifier
+    from auditkit.evaluate._variants import build_variant, safetensors_size
+
+    model, _ = load_classifier(default_model_path(), device="cpu")
+    assert safetensors_size(build_variant(model, "int8_dynamic")) < 0.40 * safetensors_size(model)
