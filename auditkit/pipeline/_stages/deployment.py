@@ -5,12 +5,12 @@ per example, performance, every fairness gap with its interval (the fairness
 section's settings), each gap's change against the full model, and agreement with
 the full model overall and per group. The full model's predictions are the ones
 the evaluate stage wrote (``predictions.parquet``): the audited model is the
-reference. Each variant is also explained beside the full model on the first
+reference. Each variant is also explained beside the full model on up to
 ``deployment.explain_examples`` examples of the explain stage's own sample (same
-seed, same selection), for the full model's predicted class, with one method for
-both (Captum occlusion for int8, whose kernels have no autograd; the note says
-so): top-k word overlap, rank correlation and the change of sensitive-token
-reliance (``variants.<kind>.explain``). Variants live in memory; only their size
+seed, same selection; a seeded subset when the sample is larger), for the full
+model's predicted class, with one method for both (Captum occlusion for int8,
+whose kernels have no autograd; the note says so): top-k word overlap, rank
+correlation and the change of sensitive-token reliance (``variants.<kind>.explain``). Variants live in memory; only their size
 is measured on disk, in a temporary folder. Writes ``deployment.json``; with no
 variant configured the stage does not run.
 """
@@ -135,7 +135,7 @@ def _variant(ctx: StageContext, build: Any, model: Any, kind: str, tokenizer: An
 
 
 def _explain_sample(ctx: StageContext, full: Any) -> dict[str, Any] | str:
-    """The first ``explain_examples`` rows of the explain stage's sample, or why there is none."""
+    """Up to ``explain_examples`` rows of the explain stage's sample (a seeded subset), or why there is none."""
     from auditkit._extras import missing_modules
     from auditkit.pipeline._stages.explain import _selection
 
