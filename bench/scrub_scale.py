@@ -10,7 +10,12 @@ identical. Throughput is notes per second of the scrub itself (Spark's session
 start is reported apart). Driver memory is the peak RSS of the driver's Python
 process plus the peak RSS of the Spark JVM (``VmHWM``): no row passes through the
 driver, so it should not grow with N (``--sizes 20000 200000`` to check; that takes
-an hour on 2 cores).
+an hour on 2 cores). In ``local[N]`` the driver JVM is also the executor, so its
+peak includes the executor's share (the persisted scrubbed rows spill to disk).
+
+The notes are one Parquet file as pandas writes it (one row group up to 1Mi rows),
+and Spark reads one row group as one partition: each line says how many tasks had
+rows (non-empty part files). One task means ``local[2]`` ran on one core.
 
 Run: ``python bench/scrub_scale.py [--sizes 20000] [--modes local spark1 spark2]``
 """
@@ -93,6 +98,12 @@ def _same_rows(local: Path, other: Path) -> bool:
     return bool(len(a) == len(b) and (a["text"].to_numpy() == b["text"].to_numpy()).all())
 
 
+def _tasks_with_rows(folder: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(part).metadata.num_rows > 0 for part in folder.glob("part-*.parquet"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000])
@@ -115,7 +126,8 @@ def main() -> None:
             for mode, r in rows:
                 same = "reference" if mode == "local" or "local" not in outputs else (
                     "identical" if _same_rows(outputs["local"], outputs[mode]) else "DIFFERENT")
-                extra = "" if mode == "local" else f" + {r['session_seconds']:.1f} s session"
+                tasks = 0 if mode == "local" else _tasks_with_rows(outputs[mode])
+                extra = "" if mode == "local" else f" + {r['session_seconds']:.1f} s session, {tasks} task(s) with rows"
                 print(f"  {n:>7,} notes {mode:<7} {n / r['seconds']:7.1f} notes/s ({r['seconds']:7.1f} s{extra}), "
                       f"driver peak: python {r['driver_python_mb']:6.0f} MB + JVM {r['jvm_mb']:6.0f} MB; output {same}")
 
