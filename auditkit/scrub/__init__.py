@@ -20,6 +20,7 @@ from auditkit.scrub._recognizers import RegexRecognizer, RegexRule, default_reco
 from auditkit.scrub._scrubber import CellResult, Scrubber
 from auditkit.scrub._stream import ChunkScrubber
 from auditkit.scrub._summary import QuarantineRecord, ScrubSummary, combine_summaries
+from auditkit.scrub._workers import auto_workers
 
 __all__ = [
     "CellResult",
@@ -43,6 +44,7 @@ __all__ = [
     "WITHHELD",
     "add_recall_probe",
     "apply_operator",
+    "auto_workers",
     "available_languages",
     "combine_summaries",
     "default_recognizers",

@@ -16,7 +16,7 @@ import sys
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from auditkit._logging import get_logger
 from auditkit.config import ScrubConfig
@@ -24,6 +24,7 @@ from auditkit.exceptions import ScrubError
 from auditkit.scrub._engine import DetectionEngine, RowFailure
 from auditkit.scrub._operators import Operator, OperatorName, Span, apply_operator, load_key, merge_spans
 from auditkit.scrub._summary import QuarantineRecord, ScrubSummary
+from auditkit.scrub._workers import resolve_workers
 
 __all__ = ["CellResult", "Scrubber"]
 
@@ -151,7 +152,8 @@ class Scrubber:
     operator:
         Overrides ``config.operator``.
     workers:
-        Overrides ``config.workers`` (worker processes; 1 runs in this process).
+        Overrides ``config.workers`` (worker processes; 1 runs in this process; ``auto``
+        picks the count for this machine's cores, see :func:`auditkit.scrub.auto_workers`).
     extra_recognizers:
         More Presidio recognisers (in-process only).
 
@@ -167,12 +169,12 @@ class Scrubber:
         config: ScrubConfig | None = None,
         *,
         operator: OperatorName | None = None,
-        workers: int | None = None,
+        workers: int | Literal["auto"] | None = None,
         extra_recognizers: Sequence[Any] = (),
     ) -> None:
         self.config = config or ScrubConfig()
         self.operator_name: OperatorName = operator or self.config.operator
-        self.workers = workers or self.config.workers
+        self.workers = resolve_workers(workers or self.config.workers)
         key = load_key(self.config.key_env) if self.operator_name in ("hash", "pseudonymize") else None
         self._operator = Operator(self.operator_name, key=key)
         self._extra = tuple(extra_recognizers)
