@@ -15,21 +15,24 @@ from typing import Any, Protocol
 
 from auditkit.examples_data._clinical import GENDERED_TERM_PAIRS
 
-__all__ = ["BIASED_SPLITS", "FLIP_PROBABILITY", "GENERATOR_VERSION", "BiasPlant", "summarise_bias"]
+__all__ = ["ATYPICAL_SHARE", "BIASED_SPLITS", "FLIP_PROBABILITY", "GENERATOR_VERSION", "BiasPlant", "summarise_bias"]
 
 #: Bump when any change alters the corpus written for a given ``(n, seed)``.
 #: 2: flips concentrated on women aged 65+ (age-band-specific flip probabilities).
-GENERATOR_VERSION = 2
+#: 3: atypical presentations, common in women aged 65+ and flipped most, concentrate the plant on them.
+GENERATOR_VERSION = 3
 #: Splits labelled "historically" and therefore carrying the plant; test is labelled by symptoms.
 BIASED_SPLITS: tuple[str, ...] = ("train", "validation")
-#: Probability that a truly urgent female note in a biased split is labelled routine, by age
-#: band then presentation. The under-triage is concentrated on older women: nearly every urgent
-#: note of a woman aged 65+ is labelled routine, far fewer of younger women's, so it is an
-#: intersectional (gender x age band) bias that a gender-only constraint does not see whole.
-FLIP_PROBABILITY: Mapping[str, Mapping[str, float]] = MappingProxyType({
-    "18-39": MappingProxyType({"dismissed": 0.9, "other": 0.4}),
-    "40-64": MappingProxyType({"dismissed": 0.9, "other": 0.4}),
-    "65+": MappingProxyType({"dismissed": 1.0, "other": 0.9}),
+#: Probability that a truly urgent female note in a biased split is labelled routine, by presentation.
+FLIP_PROBABILITY: Mapping[str, float] = MappingProxyType({"dismissed": 0.5, "other": 0.2, "atypical": 0.95})
+#: Share of truly urgent notes that are ``atypical`` presentations, by gender then age band (the
+#: rest are ``dismissed`` or ``other``, half each). Women aged 65+ mostly present atypically, so
+#: the historic under-triage concentrates on them: an intersectional (gender x age band) bias,
+#: carried by symptom wording rather than gendered words, and nearly erased from the training
+#: labels, so a gender-only constraint measured on those labels does not see it.
+ATYPICAL_SHARE: Mapping[str, Mapping[str, float]] = MappingProxyType({
+    "female": MappingProxyType({"18-39": 0.1, "40-64": 0.1, "65+": 0.8}),
+    "male": MappingProxyType({"18-39": 0.05, "40-64": 0.05, "65+": 0.05}),
 })
 _GROUPS = ("female", "male")
 
@@ -54,9 +57,14 @@ class BiasPlant:
         that carry the ``routine`` label (``None`` if there are none).
     flip_rate_by_band : dict
         The same share per age band (``None`` for a band with no such notes).
+    flip_probability_by_presentation : dict
+        Generator setting: flip probability for ``dismissed`` (cardiac and pain),
+        ``atypical`` and ``other`` urgent presentations.
+    atypical_share_by_group : dict
+        Generator setting: share of urgent notes presenting atypically, per gender then age band.
     flip_probability_by_band : dict
-        Generator setting: flip probability per age band for ``dismissed``
-        (cardiac and pain) and ``other`` urgent presentations.
+        What the two settings imply: the probability that a truly urgent female
+        note of each age band in a biased split is flipped.
     train_label_rate_by_group, validation_label_rate_by_group, test_label_rate_by_group : dict
         Share of notes labelled ``positive_label`` per group, as written.
     true_label_rate_by_split : dict
@@ -73,7 +81,9 @@ class BiasPlant:
     flip_rate: float | None
     n_flipped: int
     flip_rate_by_band: dict[str, float | None]
-    flip_probability_by_band: dict[str, dict[str, float]]
+    flip_probability_by_presentation: dict[str, float]
+    atypical_share_by_group: dict[str, dict[str, float]]
+    flip_probability_by_band: dict[str, float]
     train_label_rate_by_group: dict[str, float | None]
     validation_label_rate_by_group: dict[str, float | None]
     test_label_rate_by_group: dict[str, float | None]
@@ -97,13 +107,19 @@ def _rate(notes: Sequence[_NoteLike], split: str, group: str, *, true: bool) -> 
     return round(hits / len(chosen), 4)
 
 
+def _expected_flip(atypical_share: float) -> float:
+    """Flip probability of a truly urgent female note whose band presents atypically with this share."""
+    typical = (FLIP_PROBABILITY["dismissed"] + FLIP_PROBABILITY["other"]) / 2
+    return round(atypical_share * FLIP_PROBABILITY["atypical"] + (1 - atypical_share) * typical, 4)
+
+
 def summarise_bias(notes: Sequence[_NoteLike], *, seed: int) -> BiasPlant:
     """Measure the planted bias on ``notes`` and describe it as a :class:`BiasPlant`."""
     exposed = [nt for nt in notes if nt.split in BIASED_SPLITS and nt.gender == "female"
                and nt.true_label == "urgent"]
     flipped = sum(nt.label != nt.true_label for nt in exposed)
     by_band: dict[str, float | None] = {}
-    for band in FLIP_PROBABILITY:
+    for band in ATYPICAL_SHARE["female"]:
         in_band = [nt for nt in exposed if nt.age_band == band]
         by_band[band] = (round(sum(nt.label != nt.true_label for nt in in_band) / len(in_band), 4)
                          if in_band else None)
@@ -118,7 +134,9 @@ def summarise_bias(notes: Sequence[_NoteLike], *, seed: int) -> BiasPlant:
         flip_rate=round(flipped / len(exposed), 4) if exposed else None,
         n_flipped=flipped,
         flip_rate_by_band=by_band,
-        flip_probability_by_band={band: dict(probs) for band, probs in FLIP_PROBABILITY.items()},
+        flip_probability_by_presentation=dict(FLIP_PROBABILITY),
+        atypical_share_by_group={g: dict(shares) for g, shares in ATYPICAL_SHARE.items()},
+        flip_probability_by_band={band: _expected_flip(share) for band, share in ATYPICAL_SHARE["female"].items()},
         train_label_rate_by_group=by_split["train"],
         validation_label_rate_by_group=by_split["validation"],
         test_label_rate_by_group=by_split["test"],

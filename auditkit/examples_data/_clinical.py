@@ -1,9 +1,10 @@
 """Clinical phrase pools and sentence templates for the synthetic triage notes.
 
 Symptoms decide the true label: a note is ``urgent`` when it carries an urgent
-symptom. Urgent symptoms come in two presentations: ``dismissed`` (cardiac and
-pain presentations, historically under-triaged in women) and ``other``; the
-planted bias flips labels mostly on the first. Templates use ``{FIELD}``
+symptom. Urgent symptoms come in three presentations: ``dismissed`` (cardiac and
+pain presentations, historically under-triaged in women), ``atypical`` (no chest
+pain; common in older women and under-triaged most) and ``other``; the planted
+bias flips labels mostly on the first two. Templates use ``{FIELD}``
 placeholders; upper-case fields are identifiers (recorded as PII spans), lower-case
 ones are gendered words filled from :data:`GENDERED`. Tuple order is part of the
 seeded output: append, never re-sort.
@@ -14,8 +15,8 @@ from __future__ import annotations
 __all__ = [
     "ADMIN_REQUESTS",
     "ADMIN_SENTENCES",
+    "ATYPICAL_URGENT",
     "CLOSINGS",
-    "AGE_CONTEXTS",
     "CONTEXTS",
     "DISMISSED_URGENT",
     "GENDERED",
@@ -54,6 +55,19 @@ OTHER_URGENT: tuple[str, ...] = (
     "vomiting blood",
     "swelling of the lips and tongue after a bee sting",
     "sudden loss of vision in one eye",
+)
+
+#: Atypical presentations of a heart attack (no chest pain: vague, easily mistaken for minor
+#: complaints), far more common in older women and historically the most under-triaged of all.
+ATYPICAL_URGENT: tuple[str, ...] = (
+    "unusual tiredness with nausea",
+    "indigestion that will not settle and a cold sweat",
+    "feeling generally unwell and clammy",
+    "dizziness and a cold sweat",
+    "upper stomach discomfort with nausea",
+    "sudden extreme fatigue",
+    "feeling faint and sick",
+    "an aching jaw and feeling sick",
 )
 
 ROUTINE_SYMPTOMS: tuple[str, ...] = (
@@ -168,30 +182,6 @@ CONTEXTS: tuple[str, ...] = (
     "{She} cares for {her} elderly parents.",
     "{She} is a {mother} of three and works full time.",
 )
-
-#: Context sentences that go with the patient's age band (life stage, living situation),
-#: as real notes carry them: they make the age band visible in the text, so a model can
-#: learn, and the audit can find, a bias that depends on age as well as gender.
-AGE_CONTEXTS: dict[str, tuple[str, ...]] = {
-    "18-39": (
-        "{She} is a university student.",
-        "{She} recently started a new job in a warehouse.",
-        "{She} plays football at the weekend.",
-        "{She} shares a flat with friends.",
-    ),
-    "40-64": (
-        "{She} works as an accountant.",
-        "{She} has two teenage children.",
-        "{She} drives a bus for the city.",
-        "{She} is due {her} health check this year.",
-    ),
-    "65+": (
-        "{She} is retired and lives in sheltered housing.",
-        "{She} walks with a frame since a hip replacement.",
-        "{She} is a retired pensioner on Medicare.",
-        "A carer visits {her} daily.",
-    ),
-}
 
 HISTORY: tuple[str, ...] = (
     "History of high blood pressure.",

@@ -5,8 +5,9 @@
 gives the same notes, spans and labels, and the split of a note does not change
 its wording. The planted bias flips urgent labels of female patients to
 ``routine`` in the historically labelled splits (train and validation) only,
-with a probability that depends on the presentation and the age band: it is
-concentrated on women aged 65+.
+with a probability that depends on the presentation; since most urgent notes of
+women aged 65+ are atypical presentations, the most flipped, it is concentrated
+on them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from auditkit.examples_data import _clinical as C
 from auditkit.examples_data._bias import (
+    ATYPICAL_SHARE,
     BIASED_SPLITS,
     FLIP_PROBABILITY,
     GENERATOR_VERSION,
@@ -63,8 +65,6 @@ AGE_BANDS: tuple[tuple[str, int, int, float, float], ...] = (
     ("40-64", 40, 64, 0.40, 0.40),
     ("65+", 65, 92, 0.25, 0.50),
 )
-#: Probability that a note carries a context sentence of its age band (:data:`_clinical.AGE_CONTEXTS`).
-AGE_CONTEXT_RATE = 0.8
 #: Probability that a note mentions each identifier (PERSON is always present).
 PII_RATES: tuple[tuple[str, float], ...] = (
     ("DATE_OF_BIRTH", 0.9), ("MEDICAL_RECORD_NUMBER", 0.85), ("PHONE_NUMBER", 0.85),
@@ -171,12 +171,15 @@ def _check_args(n: object, seed: object, test_size: object = None) -> None:
                              f"got {test_size!r}; pass e.g. --test-size 320")
 
 
-def _symptoms(rng: random.Random, urgent: bool) -> tuple[list[str], str | None]:
+_URGENT_POOLS = {"dismissed": C.DISMISSED_URGENT, "other": C.OTHER_URGENT, "atypical": C.ATYPICAL_URGENT}
+
+
+def _symptoms(rng: random.Random, urgent: bool, atypical_share: float) -> tuple[list[str], str | None]:
     presentation = None
     symptoms = rng.sample(C.ROUTINE_SYMPTOMS, 1 + (rng.random() < (0.4 if urgent else 0.5)))
     if urgent:
-        presentation = rng.choice(("dismissed", "other"))
-        pool = C.DISMISSED_URGENT if presentation == "dismissed" else C.OTHER_URGENT
+        presentation = "atypical" if rng.random() < atypical_share else rng.choice(("dismissed", "other"))
+        pool = _URGENT_POOLS[presentation]
         symptoms[0 if rng.random() < 0.6 else -1] = rng.choice(pool)
     return symptoms, presentation
 
@@ -199,7 +202,7 @@ def _identity(rng: random.Random, gender: Gender, age: int) -> dict[str, str]:
 
 
 def _compose(rng: random.Random, note_id: str, fields: dict[str, str],
-             symptoms: list[str], band: str) -> _TextBuilder:
+             symptoms: list[str]) -> _TextBuilder:
     ids = [entity for entity, rate in PII_RATES if rng.random() < rate]
     rng.shuffle(ids)
     id_sentences = [(rng.choice(C.ID_CLAUSES[e]), {}) for e in ids]
@@ -211,7 +214,6 @@ def _compose(rng: random.Random, note_id: str, fields: dict[str, str],
         body.append((rng.choice(C.ADMIN_SENTENCES), {"request": rng.choice(C.ADMIN_REQUESTS)}))
     extras = [(rng.choice(C.CONTEXTS), {})] if rng.random() < 0.6 else []
     extras += [(rng.choice(C.HISTORY), {})] if rng.random() < 0.5 else []
-    extras += [(rng.choice(C.AGE_CONTEXTS[band]), {})] if rng.random() < AGE_CONTEXT_RATE else []
     order = [id_sentences, body] if rng.random() < 0.6 else [body, id_sentences]
     sentences = [(rng.choice(C.OPENINGS), {})] + order[0] + order[1] + extras
     sentences.append((rng.choice(C.CLOSINGS), {}))
@@ -309,13 +311,13 @@ def generate_corpus(n: int = 3000, *, seed: int = 13, test_size: int | None = No
         note_id = f"note-{i:0{width}d}"
         band, youngest, oldest = AGE_BANDS[band_index][:3]
         age = rng.randint(youngest, oldest)
-        symptoms, presentation = _symptoms(rng, urgent)
+        symptoms, presentation = _symptoms(rng, urgent, ATYPICAL_SHARE[gender][band])
         fields = {**_identity(rng, gender, age), **_gender_fields(rng, gender)}
-        builder = _compose(rng, note_id, fields, symptoms, band)
+        builder = _compose(rng, note_id, fields, symptoms)
         true_label = "urgent" if urgent else "routine"
         flip_draw = flip_rng.random()
         flipped = (urgent and gender == "female" and split in BIASED_SPLITS
-                   and presentation is not None and flip_draw < FLIP_PROBABILITY[band][presentation])
+                   and presentation is not None and flip_draw < FLIP_PROBABILITY[presentation])
         notes.append(Note(note_id, builder.text, "routine" if flipped else true_label, true_label,
                           gender, band, split, presentation))
         spans.extend(builder.spans)
