@@ -25,8 +25,11 @@ Fraction of peak: FLOPs = 6 x P x T, P = weights of the ``nn.Linear`` layers (th
 matrix products; the embedding lookup is not one), T = real (non-padding) tokens
 trained on, counted in the run; 2PT forward + 4PT backward; attention score
 products and the padding the batches carry are not counted, so this is the
-*useful* fraction. Divided by train seconds and by the measured bf16 peak of
-``bench/matmul_peak.py`` (2048^3 matmul, same thread count).
+*useful* fraction. Divided by train seconds; the best round of each side over
+the best round of the bf16 peak measured by ``bench/matmul_peak.py`` (2048^3
+matmul, same thread count) in the same process, so a loaded machine does not
+flatter the fraction. The ratio is given three ways: median of the per-round
+(paired) ratios, ratio of medians, ratio of best rounds.
 
     python bench/finetune_throughput.py [--n 800] [--steps 24] [--rounds 3] [--quick]
 """
@@ -233,19 +236,25 @@ def main() -> None:
     params = _linear_params(str(get_model_path()))
     print(f"\nmeasured bf16 matmul peak: {peak.line()}")
     print(f"FLOPs = 6 x {params / 1e6:.2f}M Linear weights x real tokens\n")
-    print(f"{'side':<46}{'samples/s median (min..max)':>30}{'cpu s':>8}{'loss':>11}{'% bf16 peak':>13}  ran in")
+    print(f"{'side':<46}{'samples/s median (min..max)':>30}{'cpu s':>8}{'loss':>11}{'GFLOP/s best':>13}"
+          f"{'% peak':>8}  ran in")
+    best: dict[str, float] = {}
     for side in sides:
         rs = runs[side]
-        frac = [6 * params * r.tokens / r.train_s / 1e9 / peak.gflops_median for r in rs]
+        best[side] = max(6 * params * r.tokens / r.train_s / 1e9 for r in rs)
         print(f"{side:<46}{_spread([r.samples_per_s for r in rs]):>30}{statistics.median(r.cpu_s for r in rs):8.1f}"
-              f"{statistics.median(r.loss for r in rs):11.6f}{statistics.median(frac):12.1%}  {rs[0].ran_in()}")
-    ratio = [a.samples_per_s / p.samples_per_s for a, p in zip(runs[sides[1]], runs[sides[0]], strict=True)]
-    med = statistics.median(r.samples_per_s for r in runs[sides[1]]) / statistics.median(
-        r.samples_per_s for r in runs[sides[0]])
-    loss_gap = max(abs(a.loss - p.loss) for a, p in zip(runs[sides[1]], runs[sides[0]], strict=True))
-    print(f"\nratio auditkit / tuned Trainer: {med:.2f}x of medians (per round {min(ratio):.2f}..{max(ratio):.2f}); "
+              f"{statistics.median(r.loss for r in rs):11.6f}{best[side]:13.1f}{best[side] / peak.gflops_max:8.1%}"
+              f"  {rs[0].ran_in()}")
+    a_runs, p_runs = runs[sides[1]], runs[sides[0]]
+    paired = [a.samples_per_s / p.samples_per_s for a, p in zip(a_runs, p_runs, strict=True)]
+    of_medians = statistics.median(r.samples_per_s for r in a_runs) / statistics.median(r.samples_per_s for r in p_runs)
+    of_best = max(r.samples_per_s for r in a_runs) / max(r.samples_per_s for r in p_runs)
+    loss_gap = max(abs(a.loss - p.loss) for a, p in zip(a_runs, p_runs, strict=True))
+    print(f"\n% peak: useful GFLOP/s of the best round / best round of the bf16 peak ({peak.gflops_max:.1f} GFLOP/s)")
+    print(f"ratio auditkit / tuned Trainer: {statistics.median(paired):.2f}x median of per-round ratios "
+          f"({min(paired):.2f}..{max(paired):.2f}); {of_medians:.2f}x of medians; {of_best:.2f}x of best rounds; "
           f"largest loss difference {loss_gap:.2e}; target >= 1.0"
-          + ("" if med >= 1.0 else "  -- BELOW TARGET: auditkit is slower than the tuned Trainer here"))
+          + ("" if statistics.median(paired) >= 1.0 else "  -- BELOW TARGET: auditkit is slower than the tuned Trainer"))
 
 
 if __name__ == "__main__":

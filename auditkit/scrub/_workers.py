@@ -1,22 +1,25 @@
 """How many scrub processes run: a count from the config, or ``auto``.
 
 One scrub process is single-threaded Python + spaCy (it keeps at most one core
-busy), so more processes can only help where cores are left over. ``auto`` is
-1 on a machine with at most two usable cores: measured on the shared 2-core AMD
-EPYC (AVX512-BF16) machine with ``flock /tmp/auditkit-heavy.lock python
-bench/scrub_throughput.py --n 600 --rounds 5 --workers 1,2 --no-presidio``-style
-interleaved rounds (600 clinical notes, docs/s median, min..max):
+busy; the parent that feeds forked workers mostly waits), so a second process
+pays exactly when a second core is free. Measured on the shared 2-core AMD EPYC
+(AVX512-BF16) machine, auditkit 2 workers / 1, docs/s medians over interleaved
+rounds (``flock /tmp/auditkit-heavy.lock python bench/scrub_throughput.py --n 400
+--rounds 3 --workers 1,2 --no-loop``):
 
-=====================================  =====================
-1 process                               84.0 (67.2..96.2)
-2 forked workers                        78.6 (62.7..97.8)
-2 workers, BLAS/OpenMP pinned to 1      82.2 (59.4..85.5)
-=====================================  =====================
+==========================================  ==========================  =========
+machine                                      1 process / 2 workers      2 / 1
+==========================================  ==========================  =========
+other jobs light (1-min load 2.6 -> 2.2)     196.6 / 297.5 docs/s        1.51x (0.92..1.67)
+other jobs heavy (1-min load ~7)             84.0 / 78.6 (600 notes)     0.94x
+issue #16 (load not recorded)                135.3 / 106.7               0.79x
+==========================================  ==========================  =========
 
-so a second process does not pay there (the parent feeding batches and the other
-work on the machine take the second core). With more cores ``auto`` leaves one
-core to the parent and gives each other core a worker, capped at
-:data:`MAX_AUTO_WORKERS` (not measured on this machine).
+So ``auto`` counts the cores that are free: usable cores minus the 1-minute load
+average, plus one for this process itself (it is part of that load), rounded,
+at least 1 and at most the usable cores and :data:`MAX_AUTO_WORKERS`. An idle
+2-core machine gets 2 workers, a busy one 1 (where a second process never paid).
+Above 2 cores the rule is not measured on this machine.
 """
 
 from __future__ import annotations
@@ -37,12 +40,20 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def auto_workers(cores: int | None = None) -> int:
-    """The process count ``workers: auto`` picks for ``cores`` usable cores (default: this machine's)."""
+def _load() -> float:
+    """The 1-minute load average (0 where the OS has none)."""
+    try:
+        return float(os.getloadavg()[0])
+    except (AttributeError, OSError):
+        return 0.0
+
+
+def auto_workers(cores: int | None = None, load: float | None = None) -> int:
+    """The process count ``workers: auto`` picks: the free cores (``cores - load + 1``), within 1..cores."""
     cores = usable_cores() if cores is None else cores
-    if cores <= 2:
-        return 1
-    return min(cores - 1, MAX_AUTO_WORKERS)
+    load = _load() if load is None else load
+    free = int(cores - load + 1 + 0.5)
+    return max(1, min(free, cores, MAX_AUTO_WORKERS))
 
 
 def resolve_workers(workers: int | Literal["auto"] | None) -> int:
