@@ -7,10 +7,11 @@ sentences of ``bench/scrub_eval/test.jsonl``.
 
 Sides:
 
-* ``auditkit`` -- ``Scrubber`` at its defaults (``ScrubConfig()``: 1 worker
-  process, ``batch_size`` 64, residual re-scan of a 10% sample on). It batches
+* ``auditkit`` -- ``Scrubber`` at its defaults (``batch_size`` 64, residual
+  re-scan of a 10% sample on) with the process count of ``--workers`` (the
+  header says what ``workers: auto`` would pick on this machine now). It batches
   NER through ``nlp.pipe`` with only the NER component and runs its own
-  recognisers on precomputed artifacts. ``--workers`` changes the process count.
+  recognisers on precomputed artifacts.
 * ``presidio-batch`` -- the baseline an experienced Presidio user runs:
   ``BatchAnalyzerEngine(analyzer_engine=AnalyzerEngine(nlp_engine=<NlpEngineProvider
   spaCy engine, same model>)).analyze_iterator(texts, language="en",
