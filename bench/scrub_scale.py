@@ -8,7 +8,7 @@ Python worker per core, one Scrubber per worker). Outputs are compared row for r
 (Spark writes a folder of part files; rows are matched by id) and must be
 identical. Throughput is notes per second of the scrub itself (Spark's session
 start is reported apart). Driver memory is the peak RSS of the driver's Python
-process plus the peak RSS of the Spark JVM (``VmHWM``): no row passes through the
+process plus the peak RSS of the Spark JVM (both ``VmHWM``): no row passes through the
 driver, so it should not grow with N (``--sizes 20000 200000`` to check; that takes
 an hour on 2 cores). In ``local[N]`` the driver JVM is also the executor, so its
 peak includes the executor's share (the persisted scrubbed rows spill to disk).
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -76,7 +75,9 @@ def _child(mode: str, source: Path, output: Path) -> None:
         jvm_kb = _peak_kb(spark.sparkContext._gateway.proc.pid)  # noqa: SLF001 - the JVM py4j started
         spark.stop()
     print(json.dumps({"code": code, "seconds": seconds, "session_seconds": started,
-                      "driver_python_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      # VmHWM, not ru_maxrss: a vfork-spawned child's ru_maxrss starts at the parent's peak
+                      # (here the corpus generation, ~1 GB at 200,000 notes), which is not the driver's memory.
+                      "driver_python_mb": _peak_kb(os.getpid()) / 1024,
                       "jvm_mb": jvm_kb / 1024}))
 
 
