@@ -1,25 +1,63 @@
-"""Attribution throughput: auditkit's batched engine vs a plain per-example Captum loop.
+"""Attribution throughput: auditkit's ``explain`` vs tuned Captum, like for like, with the checks on.
 
-Both sides explain the same texts with the same model (the default MiniLM-L6 with
-a seeded random classification head), the same method (LayerIntegratedGradients
-on the word embeddings, [PAD] baseline with [CLS]/[SEP] kept), the same number of
-steps and the same maximum length, and both explain the predicted class with a
-convergence delta. The plain loop is what a Captum tutorial does: per text,
-predict, then ``attribute``, in fp32. auditkit runs its defaults: on a CPU with
-native bf16 units, bf16 autocast with eager attention and batches of equal-length
-examples (fp32 and padded batches elsewhere; ``explain(precision="fp32")`` to
-compare like for like). Prints examples/s for each and the ratio, plus how
-closely the two agree (total attribution per example) and the precision used.
+Baseline ("tuned Captum"), what an experienced Captum user runs on a CPU with
+native bf16 units: per text, predict the class, then
+``LayerIntegratedGradients(forward, model.get_input_embeddings()).attribute(
+input_ids, baselines=[PAD] ids with [CLS]/[SEP] kept, target=predicted,
+n_steps=N, method="gausslegendre", internal_batch_size=N,
+return_convergence_delta=True)`` inside ``torch.autocast("cpu", torch.bfloat16)``
+with the model switched to eager attention (``model.set_attn_implementation(
+"eager")``; PyTorch's CPU SDPA kernel has a slow bf16 backward). ``internal_batch_size
+= n_steps`` puts all steps of one text in one pass, the fastest setting we found
+for this model on 2 cores (``--captum-ibs`` to try another). No padding: one text per call.
 
-    python bench/attribution_throughput.py --n 64 --steps 50          # CPU, a few minutes on 2 cores
-    python bench/attribution_throughput.py --n 512 --steps 50 --device cuda
+auditkit: ``explain(model, tokenizer, texts, n_steps=N, device="cpu")`` at its
+DEFAULT convergence tolerance (0.05; the recompute of examples over it is on),
+with only the audit extras that Captum has no counterpart for switched off
+(faithfulness, bootstrap intervals).
+
+Both sides run in this one process with the same torch thread count, interleaved
+(Captum, auditkit in even rounds; auditkit, Captum in odd ones) over ``--rounds``
+rounds of all texts; per round examples/s of each side and the ratio are printed,
+then the median ratio and its spread. The precision each side actually ran is read
+back during the timed runs, not assumed: a forward hook on every ``nn.Linear``
+records the dtype of its output, whether autocast was on and the attention kernel
+the model was set to, split into passes with gradients (the attribution) and
+without (predictions, endpoints).
+
+Agreement: per text, ``|total_auditkit - total_captum| / max(1, |f(x) - f(baseline)|)``
+(the target logit change, computed in fp32) must stay within the tolerance.
+
+Fraction of peak: useful FLOPs / seconds / this CPU's measured bf16 matmul peak
+(``bench/matmul_peak.py``, 2048^3 matmul at the same thread count). Useful FLOPs
+per text of ``T`` tokens = ``n_steps * (4 * P * T + 12 * L * h * T**2)`` with
+``P = L * (4 h^2 + 2 h i)`` the encoder's matmul weights (``L`` layers, hidden
+``h``, intermediate ``i``): per integration step the forward costs ``2 P T``
+(linear layers) + ``4 L h T^2`` (the two attention products); the backward to the
+embeddings only (no weight gradients) costs ``2 P T`` + ``8 L h T^2`` (both operands
+of each attention product are activations). Padding, recomputation, predictions
+and endpoint passes are not counted, so both sides are credited the same work. At
+start-up the formula is checked against ``torch.utils.flop_counter`` on one text.
+
+The model: by default the installed default encoder (MiniLM-L6) with a seeded
+random 2-class head; its logit changes are tiny, so nothing fails the tolerance.
+``--model DIR`` takes a fine-tuned checkpoint (e.g. the demo's
+``runs/clinical_triage_demo/model``), which is where recomputation can happen.
+
+    flock /tmp/auditkit-heavy.lock python bench/attribution_throughput.py --n 64 --steps 50 --rounds 3 --threads 2
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import statistics
+import sys
 import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -28,116 +66,216 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from matmul_peak import peak_result  # noqa: E402
+
+_DT = {torch.bfloat16: "bf16", torch.float32: "fp32", torch.float16: "fp16"}
 
 
-def _texts(n: int, seed: int) -> tuple[list[str], str]:
-    try:
-        from auditkit.examples_data import generate_corpus
+def _texts(n: int, seed: int) -> list[str]:
+    from auditkit.examples_data import generate_corpus
 
-        notes = generate_corpus(max(n, 50), seed=seed).notes
-        return [note.text for note in notes[:n]], "bundled clinical corpus"
-    except ImportError:
-        rng = np.random.default_rng(seed)
-        words = "patient reports severe chest pain since yesterday with shortness of breath she he".split()
-        return [" ".join(rng.choice(words, size=int(rng.integers(40, 90)))) for _ in range(n)], "synthetic words"
+    return [note.text for note in generate_corpus(max(n, 50), seed=seed).notes[:n]]
 
 
-def _model(device: str) -> tuple[Any, Any]:
+def _model(path: str | None) -> tuple[Any, Any]:
     from auditkit._model_io import default_model_path, load_classifier
 
     torch.manual_seed(0)
-    return load_classifier(default_model_path(), num_labels=2, id2label={0: "routine", 1: "urgent"}, device=device)
+    if path:
+        return load_classifier(Path(path), device="cpu")
+    return load_classifier(default_model_path(), num_labels=2, id2label={0: "routine", 1: "urgent"}, device="cpu")
 
 
-def plain_loop(model: Any, tokenizer: Any, texts: list[str], steps: int, max_length: int, device: str) -> list[float]:
-    """Per-example Captum LayerIntegratedGradients, as in the Captum BERT tutorial."""
+class PrecisionProbe:
+    """Counts, per linear-layer call, (grad on?, output dtype, autocast on?, attention kernel)."""
+
+    def __init__(self, model: nn.Module) -> None:
+        self.model = model
+        self.calls: Counter[tuple[bool, str, bool, str]] = Counter()
+        self._handles: list[Any] = []
+
+    def _hook(self, module: nn.Module, args: Any, output: Any) -> None:
+        attn = str(getattr(self.model.config, "_attn_implementation", "?"))
+        self.calls[(torch.is_grad_enabled(), _DT.get(output.dtype, str(output.dtype)),
+                    torch.is_autocast_enabled("cpu"), attn)] += 1
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[PrecisionProbe]:
+        self._handles = [m.register_forward_hook(self._hook) for m in self.model.modules() if isinstance(m, nn.Linear)]
+        try:
+            yield self
+        finally:
+            for h in self._handles:
+                h.remove()
+
+    def summary(self) -> str:
+        parts = []
+        for grad in (True, False):
+            sub = {k: v for k, v in self.calls.items() if k[0] == grad}
+            total = sum(sub.values())
+            if not total:
+                continue
+            desc = ", ".join(f"{dt}{' (autocast)' if ac else ''} {attn} attention {n / total:.0%}"
+                             for (_, dt, ac, attn), n in sorted(sub.items(), key=lambda kv: -kv[1]))
+            parts.append(f"{'attribution passes' if grad else 'no-grad passes'}: {desc}")
+        return "; ".join(parts)
+
+
+def _encode(tokenizer: Any, text: str, max_length: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    enc = tokenizer(text, truncation=True, max_length=max_length, return_tensors="pt")
+    ref = enc.input_ids.clone()
+    ref[0, 1:-1] = tokenizer.pad_token_id
+    return enc.input_ids, enc.attention_mask, ref
+
+
+def captum_tuned(model: Any, tokenizer: Any, texts: list[str], steps: int, max_length: int, ibs: int) -> list[float]:
+    """Tuned Captum: per text, LayerIntegratedGradients under bf16 autocast with eager attention."""
     from captum.attr import LayerIntegratedGradients
 
     def forward(ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        return model(input_ids=ids, attention_mask=mask).logits
+        return model(input_ids=ids, attention_mask=mask).logits.float()
 
     lig = LayerIntegratedGradients(forward, model.get_input_embeddings())
+    before = model.config._attn_implementation
+    model.set_attn_implementation("eager")
     totals = []
-    for text in texts:
-        enc = tokenizer(text, truncation=True, max_length=max_length, return_tensors="pt").to(device)
-        with torch.no_grad():
-            target = int(forward(enc.input_ids, enc.attention_mask).argmax(-1))
-        ref = enc.input_ids.clone()
-        ref[0, 1:-1] = tokenizer.pad_token_id
-        attr, _ = lig.attribute(enc.input_ids, baselines=ref, additional_forward_args=(enc.attention_mask,),
-                                target=target, n_steps=steps, return_convergence_delta=True)
-        totals.append(float(attr.sum()))
+    try:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            for text in texts:
+                ids, mask, ref = _encode(tokenizer, text, max_length)
+                with torch.no_grad():
+                    target = int(forward(ids, mask).argmax(-1))
+                attr, _ = lig.attribute(ids, baselines=ref, additional_forward_args=(mask,), target=target,
+                                        n_steps=steps, method="gausslegendre", internal_batch_size=ibs,
+                                        return_convergence_delta=True)
+                totals.append(float(attr.float().sum()))
+    finally:
+        model.set_attn_implementation(before)
     return totals
 
 
-def auditkit_engine(model: Any, tokenizer: Any, texts: list[str], steps: int, max_length: int, device: str,
-                    batch_size: int) -> tuple[list[float], Any]:
-    """auditkit.explain with faithfulness off and the delta re-computation disabled (same work as the loop)."""
+def auditkit_explain(model: Any, tokenizer: Any, texts: list[str], steps: int, max_length: int) -> tuple[list[float], Any]:
+    """auditkit.explain at its default tolerance; faithfulness and bootstrap off (Captum has neither)."""
     from auditkit.explain import explain
 
-    result = explain(model, tokenizer, texts, n_steps=steps, batch_size=batch_size, device=device,  # type: ignore[arg-type]
-                     max_length=max_length, faithfulness_k=None, n_resamples=0, delta_tolerance=1e9)
-    return [float(r.scores.sum()) for r in result.records], result
+    result = explain(model, tokenizer, texts, n_steps=steps, device="cpu", max_length=max_length,
+                     faithfulness_k=None, n_resamples=0)
+    return [float(np.sum(r.scores)) for r in result.records], result
+
+
+def logit_changes(model: Any, tokenizer: Any, texts: list[str], max_length: int) -> np.ndarray:
+    """fp32 ``f(x) - f(baseline)`` of the predicted class, per text (the agreement yardstick)."""
+    out = []
+    with torch.no_grad():
+        for text in texts:
+            ids, mask, ref = _encode(tokenizer, text, max_length)
+            fx = model(input_ids=ids, attention_mask=mask).logits[0].float()
+            fb = model(input_ids=ref, attention_mask=mask).logits[0].float()
+            t = int(fx.argmax())
+            out.append(float(fx[t] - fb[t]))
+    return np.array(out)
+
+
+def ig_flops(config: Any, tokens: int, steps: int) -> float:
+    """Useful FLOPs of ``steps`` integration steps on one text of ``tokens`` tokens (see the module docstring)."""
+    h, n_layers, inter = config.hidden_size, config.num_hidden_layers, config.intermediate_size
+    p = n_layers * (4 * h * h + 2 * h * inter)
+    return steps * (4 * p * tokens + 12 * n_layers * h * tokens ** 2)
+
+
+def _counted_flops(model: Any, tokenizer: Any, text: str, steps: int, max_length: int) -> float:
+    """FLOPs torch counts for one text's LIG steps (no delta asked, so no endpoint passes)."""
+    from captum.attr import LayerIntegratedGradients
+    from torch.utils.flop_counter import FlopCounterMode
+
+    def forward(ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return model(input_ids=ids, attention_mask=mask).logits.float()
+
+    ids, mask, ref = _encode(tokenizer, text, max_length)
+    lig = LayerIntegratedGradients(forward, model.get_input_embeddings())
+    with FlopCounterMode(display=False) as counter:
+        lig.attribute(ids, baselines=ref, additional_forward_args=(mask,), target=0, n_steps=steps,
+                      internal_batch_size=steps)
+    return float(counter.get_total_flops())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=64, help="number of texts (default 64)")
-    parser.add_argument("--steps", type=int, default=50, help="integration steps (default 50)")
+    parser.add_argument("--n", type=int, default=64, help="number of demo notes (default 64)")
+    parser.add_argument("--steps", type=int, default=50, help="integration steps (default 50, explain's default)")
     parser.add_argument("--max-length", type=int, default=128, help="token limit (default 128)")
-    parser.add_argument("--batch-size", type=int, default=16, help="auditkit examples per attribution call")
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads for both sides (default 2)")
+    parser.add_argument("--captum-ibs", type=int, default=None, help="Captum internal_batch_size (default n_steps)")
+    parser.add_argument("--model", default=None, help="fine-tuned checkpoint dir (default: default encoder, seeded head)")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = "cuda" if args.device == "auto" and torch.cuda.is_available() else ("cpu" if args.device == "auto" else args.device)
-    texts, source = _texts(args.n, args.seed)
-    model, tokenizer = _model(device)
+    torch.set_num_threads(args.threads)
+    ibs = args.captum_ibs or args.steps
+    texts = _texts(args.n, args.seed)
+    model, tokenizer = _model(args.model)
     model.eval()
     lengths = [len(tokenizer(t, truncation=True, max_length=args.max_length).input_ids) for t in texts]
-    print(f"texts: {len(texts)} from {source}; tokens mean {np.mean(lengths):.0f}, max {max(lengths)}; "
-          f"steps {args.steps}; device {device}; torch threads {torch.get_num_threads()}")
-    plain_loop(model, tokenizer, texts[:2], args.steps, args.max_length, device)  # warm-up, untimed
-    auditkit_engine(model, tokenizer, texts[:2], args.steps, args.max_length, device, args.batch_size)
+    flops = sum(ig_flops(model.config, t, args.steps) for t in lengths)
+    counted = _counted_flops(model, tokenizer, texts[0], args.steps, args.max_length)
+    formula = ig_flops(model.config, lengths[0], args.steps)
+    peak = peak_result("bf16", threads=args.threads)
+    print(f"texts: {len(texts)} demo notes (generate_corpus seed {args.seed}); tokens mean {np.mean(lengths):.0f}, "
+          f"min {min(lengths)}, max {max(lengths)}; steps {args.steps}; model {args.model or 'default encoder + seeded head'}")
+    print(f"one process, torch threads {torch.get_num_threads()} for both sides; load average {os.getloadavg()[0]:.2f}")
+    print(f"FLOPs per text (formula) {formula / 1e9:.1f} G vs torch's count {counted / 1e9:.1f} G "
+          f"({formula / counted:.1%}); useful work per round {flops / 1e12:.2f} TFLOP")
+    print(f"measured peak: {peak.line()}")
+    changes = logit_changes(model, tokenizer, texts, args.max_length)
+    captum_tuned(model, tokenizer, texts[:2], args.steps, args.max_length, ibs)  # warm-up, untimed
+    auditkit_explain(model, tokenizer, texts[:2], args.steps, args.max_length)
 
-    def timed(fn: Any) -> tuple[float, Any]:
-        if device == "cuda":
-            torch.cuda.synchronize()
-        start = time.perf_counter()
-        out = fn()
-        if device == "cuda":
-            torch.cuda.synchronize()
-        return time.perf_counter() - start, out
-
-    # ABBA order (plain, auditkit on the first half; auditkit, plain on the second) so that load drift
-    # on a shared machine hits both sides alike.
-    half = max(1, len(texts) // 2)
-    parts = [texts[:half], texts[half:]] if len(texts) > 1 else [texts]
-    t_plain = t_kit = 0.0
-    plain: list[float] = []
-    kit: list[float] = []
-    for i, part in enumerate(parts):
-        order = ("plain", "kit") if i % 2 == 0 else ("kit", "plain")
-        for side in order:
-            if side == "plain":
-                seconds, out = timed(lambda: plain_loop(model, tokenizer, part, args.steps, args.max_length, device))
-                t_plain += seconds
-                plain += out
-            else:
-                seconds, (out, result) = timed(lambda: auditkit_engine(model, tokenizer, part, args.steps,
-                                                                       args.max_length, device, args.batch_size))
-                t_kit += seconds
-                kit += out
-    rate_plain, rate_kit = len(texts) / t_plain, len(texts) / t_kit
-    diff = np.abs(np.array(plain) - np.array(kit))
-    print(f"{'':26}{'seconds':>10}{'examples/s':>14}")
-    print(f"{'plain Captum loop':26}{t_plain:10.2f}{rate_plain:14.2f}")
-    print(f"{'auditkit.explain':26}{t_kit:10.2f}{rate_kit:14.2f}")
-    print(f"ratio auditkit / plain: {rate_kit / rate_plain:.2f}x")
-    print(f"agreement: max |total attribution difference| {diff.max():.2e} (mean |total| {np.abs(plain).mean():.2e}); "
-          f"internal batch sizes {result.memory['internal_batch_sizes']}; precision {result.precision}")
+    probe_c, probe_k = PrecisionProbe(model), PrecisionProbe(model)
+    rows = []
+    result = None
+    cap_totals: list[float] = []
+    kit_totals: list[float] = []
+    for rnd in range(args.rounds):
+        seconds: dict[str, float] = {}
+        for side in (("captum", "auditkit") if rnd % 2 == 0 else ("auditkit", "captum")):
+            probe = probe_c if side == "captum" else probe_k
+            with probe.watching():
+                start = time.perf_counter()
+                if side == "captum":
+                    cap_totals = captum_tuned(model, tokenizer, texts, args.steps, args.max_length, ibs)
+                else:
+                    kit_totals, result = auditkit_explain(model, tokenizer, texts, args.steps, args.max_length)
+                seconds[side] = time.perf_counter() - start
+        rate_c, rate_k = len(texts) / seconds["captum"], len(texts) / seconds["auditkit"]
+        rows.append((rate_c, rate_k, rate_k / rate_c, flops / seconds["captum"], flops / seconds["auditkit"]))
+        conv = result.convergence or {}
+        print(f"round {rnd + 1}: tuned Captum {rate_c:6.3f} ex/s ({rows[-1][3] / 1e9:5.0f} GFLOP/s)  "
+              f"auditkit {rate_k:6.3f} ex/s ({rows[-1][4] / 1e9:5.0f} GFLOP/s)  ratio {rate_k / rate_c:.2f}x  "
+              f"recomputed {conv.get('n_recomputed', 0)}  load {os.getloadavg()[0]:.2f}", flush=True)
+    ratios = [r[2] for r in rows]
+    print(f"\n{'':14}{'ex/s median':>12}{'spread':>18}{'GFLOP/s':>10}{'of bf16 peak':>14}")
+    for name, col, fcol in (("tuned Captum", 0, 3), ("auditkit", 1, 4)):
+        vals = [r[col] for r in rows]
+        gf = statistics.median(r[fcol] for r in rows) / 1e9
+        print(f"{name:14}{statistics.median(vals):12.3f}{f'{min(vals):.3f}-{max(vals):.3f}':>18}{gf:10.0f}"
+              f"{gf / peak.gflops_median:14.1%}")
+    print(f"ratio auditkit / tuned Captum: median {statistics.median(ratios):.2f}x, spread {min(ratios):.2f}-{max(ratios):.2f}x "
+          f"over {len(ratios)} rounds")
+    assert result is not None
+    conv = result.convergence or {}
+    gap = np.abs(np.array(kit_totals) - np.array(cap_totals)) / np.maximum(1.0, np.abs(changes))
+    tol = conv.get("tolerance", 0.05)
+    print(f"agreement: max |total_auditkit - total_captum| / max(1, |f(x)-f(b)|) = {gap.max():.4f} "
+          f"(tolerance {tol}; {int((gap > tol).sum())} over); auditkit convergence: max relative delta "
+          f"{conv.get('max_relative_delta', float('nan')):.4f}, over tolerance {conv.get('n_over_tolerance')}, "
+          f"recomputed {conv.get('n_recomputed')} (up to {conv.get('recompute_steps')} steps), "
+          f"still over {conv.get('n_still_over')}")
+    print(f"precision, tuned Captum: {probe_c.summary()}")
+    print(f"precision, auditkit ({result.precision}): {probe_k.summary()}")
+    print(f"Captum internal_batch_size {ibs}; auditkit rows per pass {sorted(set(result.memory['internal_batch_sizes']))}")
 
 
 if __name__ == "__main__":

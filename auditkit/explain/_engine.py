@@ -8,10 +8,13 @@ the example batch, and only gives up (with a clear error) when one example at
 one step does not fit. For path methods it checks the convergence delta and
 recomputes, in full precision with more steps, the examples above tolerance.
 CPU and CUDA run the same code. Path methods run under autocast (bf16/fp16 on
-CUDA; bf16 on a CPU with native bf16 units), since their convergence delta
-catches precision loss and those examples are recomputed in full precision.
-Forward-only passes stay in full precision. On CPU, bf16 autocast also switches
-the model to eager attention for the call (see :mod:`auditkit._precision`).
+CUDA; on a CPU with native bf16 units the weights themselves are held in bf16
+for the call, which spares autocast's casts around every product), since their
+convergence delta catches precision loss and those examples are recomputed in
+full precision. The delta of integrated-gradients methods is measured against
+full-precision endpoint logits. Forward-only passes stay in full precision. On
+CPU, bf16 work also switches the model to eager attention for the call (see
+:mod:`auditkit._precision`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import contextlib
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -38,15 +41,19 @@ __all__ = [
     "attribute_all",
     "is_oom",
     "plan_internal_batch",
+    "predict_logits",
     "predict_proba",
+    "recompute_steps",
     "rows_budget",
+    "softmax",
 ]
 
 _LOG = get_logger(__name__)
 _RECOMPUTE_FACTOR = 4
 _MAX_RECOMPUTE_STEPS = 1024
 _CPU_TOKENS_PER_PASS = 8192  # larger passes gain nothing on CPU, only memory
-_CPU_MAX_PADDING = 0.02
+_CPU_MAX_PADDING = 0.10
+_CPU_BF16_WEIGHTS = True  # bf16 weights on CPU (False: bf16 autocast over fp32 weights)
 
 
 @dataclass(frozen=True)
@@ -115,10 +122,33 @@ def _autocast(model: nn.Module, settings: EngineSettings, enabled: bool = True) 
         with torch.autocast(device_type="cuda", dtype=dtype):
             yield
     elif settings.device.type == "cpu" and cpu_has_native_bf16():
-        with attention_implementation(model, "eager"), torch.autocast(device_type="cpu", dtype=torch.bfloat16):
-            yield
+        if _CPU_BF16_WEIGHTS:
+            with attention_implementation(model, "eager"), bf16_weights(model):
+                yield
+        else:
+            with attention_implementation(model, "eager"), torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+                yield
     else:
         yield
+
+
+@contextlib.contextmanager
+def bf16_weights(model: nn.Module) -> Iterator[None]:
+    """Hold ``model``'s floating parameters and buffers in bf16 inside the block; the originals come back after.
+
+    The original tensors are kept (not cast back), so the model is bit-for-bit what it was,
+    error or not.
+    """
+    saved: list[tuple[Tensor, Tensor]] = []
+    try:
+        for tensor in [*model.parameters(), *model.buffers()]:
+            if tensor.is_floating_point() and tensor.dtype != torch.bfloat16:
+                saved.append((tensor, tensor.data))
+                tensor.data = tensor.data.to(torch.bfloat16)
+        yield
+    finally:
+        for tensor, data in saved:
+            tensor.data = data
 
 
 def _batches(lengths: Sequence[int], indices: Sequence[int], size: int, max_padding: float = 1.0) -> Iterator[list[int]]:
@@ -137,10 +167,12 @@ def _batches(lengths: Sequence[int], indices: Sequence[int], size: int, max_padd
 def _max_padding(device: torch.device) -> float:
     """How much padding an attribution batch may carry.
 
-    A CPU is already busy with one example's steps (50 rows of ~100 tokens), so
-    batching examples gains nothing there while every padded token costs a full
-    row of work: on CPU only examples within 2% of the same length share a
-    batch. Accelerators need wide batches to be busy, so padding is allowed.
+    On CPU every padded token costs a full row of work while one example's steps
+    (50 rows of ~100 tokens) already make matrix products large, so a batch joins
+    only examples within 10% of the longest one's length; passes are then cut to a
+    token budget (:data:`_CPU_TOKENS_PER_PASS`), several examples sharing a pass
+    with fewer steps each. The attention mask keeps padding out of the results.
+    Accelerators need wide batches to be busy, so any padding is allowed there.
     """
     return _CPU_MAX_PADDING if device.type == "cpu" else 1.0
 
@@ -172,12 +204,14 @@ def _too_big(n_tokens: int, device: torch.device) -> ExplainError:
     )
 
 
-def _predict_rows(model: nn.Module, encoded: Sequence[EncodedText], rows: list[int], settings: EngineSettings, pad_id: int) -> np.ndarray:
+def _forward_rows(model: nn.Module, encoded: Sequence[EncodedText], rows: list[int], settings: EngineSettings,
+                  pad_id: int, baseline: bool = False) -> np.ndarray:
+    """Full-precision logits of ``rows`` (of their [PAD] baselines with ``baseline``); halved on OOM."""
     try:
-        ids, mask, _ = _pad(encoded, rows, pad_id, settings.device, settings.padding_side)
+        ids, mask, base = _pad(encoded, rows, pad_id, settings.device, settings.padding_side)
         with torch.no_grad():
-            logits = model(input_ids=ids, attention_mask=mask).logits.float()
-        return torch.softmax(logits, dim=-1).cpu().numpy()
+            logits = model(input_ids=base if baseline else ids, attention_mask=mask).logits.float()
+        return logits.cpu().numpy()
     except Exception as exc:  # noqa: BLE001 - only memory errors are handled, others re-raised
         if not is_oom(exc):
             raise
@@ -186,17 +220,29 @@ def _predict_rows(model: nn.Module, encoded: Sequence[EncodedText], rows: list[i
     if len(rows) == 1:
         raise _too_big(len(encoded[rows[0]].ids), settings.device)
     half = len(rows) // 2
-    return np.concatenate([_predict_rows(model, encoded, part, settings, pad_id) for part in (rows[:half], rows[half:])])
+    return np.concatenate([_forward_rows(model, encoded, part, settings, pad_id, baseline)
+                           for part in (rows[:half], rows[half:])])
+
+
+def predict_logits(model: nn.Module, encoded: Sequence[EncodedText], settings: EngineSettings, pad_id: int, *,
+                   baseline: bool = False) -> np.ndarray:
+    """Full-precision logits ``(n, n_labels)`` of each encoded text, or of its [PAD] baseline (batched, no gradients)."""
+    lengths = [len(e.ids) for e in encoded]
+    n_labels = int(getattr(model.config, "num_labels", 2))
+    out = np.zeros((len(encoded), n_labels), dtype=np.float32)
+    for rows in _batches(lengths, range(len(encoded)), max(1, settings.batch_size * 4)):
+        out[rows] = _forward_rows(model, encoded, rows, settings, pad_id, baseline)
+    return out
 
 
 def predict_proba(model: nn.Module, encoded: Sequence[EncodedText], settings: EngineSettings, pad_id: int) -> np.ndarray:
     """Class probabilities ``(n, n_labels)`` for each encoded text (batched, no gradients, halved on OOM)."""
-    lengths = [len(e.ids) for e in encoded]
-    n_labels = int(getattr(model.config, "num_labels", 2))
-    out = np.zeros((len(encoded), n_labels), dtype=np.float64)
-    for rows in _batches(lengths, range(len(encoded)), max(1, settings.batch_size * 4)):
-        out[rows] = _predict_rows(model, encoded, rows, settings, pad_id)
-    return out
+    return softmax(predict_logits(model, encoded, settings, pad_id))
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of a logits array, computed in float32 as the model's own would be."""
+    return torch.softmax(torch.as_tensor(logits, dtype=torch.float32), dim=-1).numpy().astype(np.float64)
 
 
 def _attribute_batch(
@@ -206,6 +252,9 @@ def _attribute_batch(
     """One Captum call; on out-of-memory halve the internal batch, then split the examples."""
     try:
         with _autocast(model, settings, enabled=explainer.has_delta and not precise):
+            if explainer.completeness:  # the engine measures the sum against fp32 endpoints itself
+                return explainer.attribute(model, batch, n_steps=n_steps, internal_batch_size=ibs,  # type: ignore[call-arg]
+                                           delta=False)
             return explainer.attribute(model, batch, n_steps=n_steps, internal_batch_size=ibs)
     except Exception as exc:  # noqa: BLE001 - only memory errors are handled, others re-raised
         if not is_oom(exc):
@@ -274,11 +323,77 @@ def _relative_delta(score: np.ndarray, delta: float) -> float:
     return abs(delta) / max(1.0, abs(float(score.sum()) - delta))
 
 
+def _relative_gap(score: np.ndarray, change: float) -> float:
+    """``|sum(score) - change| / max(1, |change|)``: the completeness gap against the true logit change."""
+    return abs(float(score.sum()) - change) / max(1.0, abs(change))
+
+
+def recompute_steps(n_steps: int, relative_delta: float, tolerance: float) -> int:
+    """Integration steps for an example whose relative delta at ``n_steps`` was ``relative_delta``.
+
+    The quadrature error is taken to fall at least as ``1 / steps`` (Gauss-Legendre
+    falls faster on smooth paths), so ``n_steps * relative_delta / (tolerance / 2)``
+    steps bring it to half the tolerance: at least twice ``n_steps``, at most
+    :data:`_RECOMPUTE_FACTOR` times (and :data:`_MAX_RECOMPUTE_STEPS`).
+    """
+    wanted = math.ceil(n_steps * relative_delta / (tolerance / 2)) if tolerance > 0 else n_steps * _RECOMPUTE_FACTOR
+    return int(min(_MAX_RECOMPUTE_STEPS, n_steps * _RECOMPUTE_FACTOR, max(2 * n_steps, wanted)))
+
+
+def _logit_changes(model: nn.Module, encoded: Sequence[EncodedText], rows: Sequence[int], targets: np.ndarray,
+                   settings: EngineSettings, pad_id: int) -> dict[int, float]:
+    """Full-precision ``f(x) - f(baseline)`` of each row's target logit.
+
+    One unpadded two-row pass (input, baseline) per example, so the figure does not
+    depend on which other examples share a batch (a stream of chunks reports what
+    one call reports).
+    """
+    out = {}
+    for i in rows:
+        ids, mask, base = _pad(encoded, [i], pad_id, settings.device, settings.padding_side)
+        try:
+            with torch.no_grad():
+                pair = model(input_ids=torch.cat([ids, base]), attention_mask=torch.cat([mask, mask])).logits.float()
+            fx, fb = float(pair[0, targets[i]]), float(pair[1, targets[i]])
+        except Exception as exc:  # noqa: BLE001 - only memory errors are handled, others re-raised
+            if not is_oom(exc):
+                raise
+            fx = float(_forward_rows(model, encoded, [i], settings, pad_id)[0, targets[i]])
+            fb = float(_forward_rows(model, encoded, [i], settings, pad_id, baseline=True)[0, targets[i]])
+        out[i] = fx - fb
+    return out
+
+
+def _recompute(explainer: Explainer, model: nn.Module, encoded: Sequence[EncodedText], over: list[int],
+               targets: np.ndarray, settings: EngineSettings, report: EngineReport, pad_id: int,
+               scores: dict[int, np.ndarray], rel: dict[int, float], relative: Any) -> None:
+    """Recompute ``over`` in full precision, grouped by the step count their delta asks for; update in place."""
+    by_steps: dict[int, list[int]] = {}
+    for i in over:
+        by_steps.setdefault(recompute_steps(settings.n_steps, rel[i], settings.delta_tolerance), []).append(i)
+    report.recompute_steps = max(by_steps)
+    for steps, group in sorted(by_steps.items()):
+        _LOG.info("recomputing %d examples above the delta tolerance with %d steps", len(group), steps)
+        new_scores, new_raw = _run(explainer, model, encoded, group, targets, steps, settings, report, pad_id, True)
+        scores.update({i: new_scores[i] for i in group})
+        rel.update(relative(new_scores, new_raw, group))
+    report.n_recomputed = len(over)
+    report.n_still_over = sum(rel[i] > settings.delta_tolerance for i in over)
+
+
 def attribute_all(
     explainer: Explainer, model: nn.Module, encoded: Sequence[EncodedText], rows: Sequence[int],
     targets: np.ndarray, settings: EngineSettings, pad_id: int,
 ) -> tuple[dict[int, np.ndarray], dict[int, float], EngineReport]:
     """Attribute ``rows`` of ``encoded`` towards ``targets``; recompute poorly converged examples.
+
+    For methods with ``completeness`` the convergence delta is the sum of the attributions
+    minus the full-precision change of the target logit from baseline to
+    input; other path methods report Captum's delta.
+
+    Each example over ``settings.delta_tolerance`` is recomputed in full
+    precision with a step count chosen from its delta (:func:`recompute_steps`),
+    grouped by that count.
 
     Returns
     -------
@@ -290,19 +405,18 @@ def attribute_all(
     report = EngineReport()
     if settings.batch_size < 1 or settings.n_steps < 1:
         raise ExplainError(f"batch_size and n_steps must be at least 1; got {settings.batch_size} and {settings.n_steps}")
+    rows = list(rows)
+    change = _logit_changes(model, encoded, rows, targets, settings, pad_id) if explainer.completeness else {}
+
+    def relative(score: dict[int, np.ndarray], raw: dict[int, float], todo: Sequence[int]) -> dict[int, float]:
+        if explainer.completeness:
+            return {i: _relative_gap(score[i], change[i]) for i in todo}
+        return {i: _relative_delta(score[i], raw[i]) for i in todo if i in raw}
+
     scores, raw = _run(explainer, model, encoded, rows, targets, settings.n_steps, settings, report, pad_id, False)
-    rel = {i: _relative_delta(scores[i], d) for i, d in raw.items()}
+    rel = relative(scores, raw, rows) if explainer.has_delta else {}
     over = [i for i, d in rel.items() if d > settings.delta_tolerance]
     report.n_over_tolerance = len(over)
-    if over and explainer.has_delta:
-        steps = min(_MAX_RECOMPUTE_STEPS, settings.n_steps * _RECOMPUTE_FACTOR)
-        report.recompute_steps = steps
-        _LOG.info("recomputing %d examples above the delta tolerance with %d steps", len(over), steps)
-        new_scores, new_raw = _run(explainer, model, encoded, over, targets, steps, settings, report, pad_id, True)
-        for i in over:
-            scores[i] = new_scores[i]
-            if i in new_raw:
-                rel[i] = _relative_delta(new_scores[i], new_raw[i])
-        report.n_recomputed = len(over)
-        report.n_still_over = sum(rel[i] > settings.delta_tolerance for i in over)
+    if over:
+        _recompute(explainer, model, encoded, over, targets, settings, report, pad_id, scores, rel, relative)
     return scores, rel, report

@@ -205,9 +205,13 @@ class ExplainPlan:
 
     @property
     def precision(self) -> str:
-        """``autocast`` when path methods run under autocast on this device, else ``fp32``."""
+        """How path methods run: ``bf16`` (bf16 weights, CPU), ``autocast`` (CUDA) or ``fp32``."""
+        from auditkit.explain import _engine
+
         s = self.settings
-        return "autocast" if s.autocast and self.explainer.has_delta and _autocasts(s.device) else "fp32"
+        if not (s.autocast and self.explainer.has_delta and _autocasts(s.device)):
+            return "fp32"
+        return "bf16" if s.device.type == "cpu" and _engine._CPU_BF16_WEIGHTS else "autocast"
 
 
 def plan_explanation(model: nn.Module, tokenizer: Any, *, method: str = "layer_integrated_gradients", n_steps: int = 50,

@@ -65,10 +65,17 @@ class Explainer(ABC):
 
     Subclasses set ``name`` (the registry key) and ``has_delta`` (whether
     ``attribute`` returns a convergence delta that the engine can check).
+    A method whose attributions sum to ``f(x) - f(baseline)`` (integrated
+    gradients, DeepLift) also sets ``completeness``: its ``attribute`` then
+    takes a keyword ``delta`` (default ``True``), and the engine asks for no
+    delta and measures the sum against full-precision endpoint logits instead
+    (the delta Captum returns under autocast compares against low-precision
+    endpoints, and costs two more forward passes per call).
     """
 
     name: ClassVar[str] = ""
     has_delta: ClassVar[bool] = False
+    completeness: ClassVar[bool] = False
 
     @abstractmethod
     def attribute(
@@ -101,20 +108,23 @@ class LayerIntegratedGradientsExplainer(Explainer):
 
     name = "layer_integrated_gradients"
     has_delta = True
+    completeness = True
 
-    def attribute(self, model: nn.Module, batch: AttributionBatch, *, n_steps: int, internal_batch_size: int) -> tuple[Tensor, Tensor | None]:
+    def attribute(self, model: nn.Module, batch: AttributionBatch, *, n_steps: int, internal_batch_size: int,
+                  delta: bool = True) -> tuple[Tensor, Tensor | None]:
         from captum.attr import LayerIntegratedGradients
 
         def forward(ids: Tensor, mask: Tensor) -> Tensor:
             return _logits(model, input_ids=ids, attention_mask=mask)
 
         lig = LayerIntegratedGradients(forward, model.get_input_embeddings())
-        attr, delta = lig.attribute(
+        out = lig.attribute(
             batch.input_ids, baselines=batch.baseline_ids, additional_forward_args=(batch.attention_mask,),
             target=batch.target, n_steps=n_steps, internal_batch_size=internal_batch_size,
-            return_convergence_delta=True,
+            method="gausslegendre", return_convergence_delta=delta,
         )
-        return attr.float().sum(-1), delta.float()
+        attr, gap = out if delta else (out, None)
+        return attr.float().sum(-1), None if gap is None else gap.float()
 
 
 class IntegratedGradientsExplainer(Explainer):
@@ -122,17 +132,20 @@ class IntegratedGradientsExplainer(Explainer):
 
     name = "integrated_gradients"
     has_delta = True
+    completeness = True
 
-    def attribute(self, model: nn.Module, batch: AttributionBatch, *, n_steps: int, internal_batch_size: int) -> tuple[Tensor, Tensor | None]:
+    def attribute(self, model: nn.Module, batch: AttributionBatch, *, n_steps: int, internal_batch_size: int,
+                  delta: bool = True) -> tuple[Tensor, Tensor | None]:
         from captum.attr import IntegratedGradients
 
         ig = IntegratedGradients(_EmbedsModule(model).forward)
-        attr, delta = ig.attribute(
+        out = ig.attribute(
             _embeddings(model, batch.input_ids), baselines=_embeddings(model, batch.baseline_ids),
             additional_forward_args=(batch.attention_mask,), target=batch.target, n_steps=n_steps,
-            internal_batch_size=internal_batch_size, return_convergence_delta=True,
+            internal_batch_size=internal_batch_size, method="gausslegendre", return_convergence_delta=delta,
         )
-        return attr.float().sum(-1), delta.float()
+        attr, gap = out if delta else (out, None)
+        return attr.float().sum(-1), None if gap is None else gap.float()
 
 
 class SaliencyExplainer(Explainer):

@@ -25,7 +25,7 @@ def _oom_above(model: Any, max_rows: int) -> Any:
     return model.bert.encoder.register_forward_pre_hook(hook, with_kwargs=True)
 
 
-@pytest.mark.parametrize("max_padding", [1.0, 0.02], ids=["padded-batches-as-on-cuda", "cpu-rule"])
+@pytest.mark.parametrize("max_padding", [1.0, 0.10], ids=["padded-batches-as-on-cuda", "cpu-rule"])
 def test_batched_attributions_equal_one_example_at_a_time(tiny: tuple[Any, Any], max_padding: float,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from auditkit.explain import _engine
@@ -116,7 +116,7 @@ def test_examples_above_the_delta_tolerance_are_recomputed_with_more_steps(tiny:
     assert conv is not None
     assert conv["n_over_tolerance"] > 0
     assert conv["n_recomputed"] == conv["n_over_tolerance"]
-    assert conv["recompute_steps"] == 8
+    assert conv["recompute_steps"] == 8  # a delta far over the tolerance asks for the most: 4x
 
 
 def test_well_converged_examples_are_not_recomputed(tiny: tuple[Any, Any]) -> None:
@@ -152,13 +152,22 @@ def test_cpu_autocasts_only_with_native_bf16_and_fp32_precision_never_does(
         with _autocast(model, settings):
             return torch.is_autocast_enabled("cpu"), model.config._attn_implementation
 
+    def weights_inside(settings: EngineSettings) -> torch.dtype:
+        with _autocast(model, settings):
+            return model.classifier.weight.dtype
+
     before = model.config._attn_implementation
+    monkeypatch.setattr(_engine, "_CPU_BF16_WEIGHTS", False)
     monkeypatch.setattr(_engine, "cpu_has_native_bf16", lambda: False)
     assert inside(cpu) == (False, before)
     monkeypatch.setattr(_engine, "cpu_has_native_bf16", lambda: True)
     assert inside(cpu) == (True, "eager")
     assert model.config._attn_implementation == before
     assert inside(EngineSettings(device=torch.device("cpu"), autocast=False)) == (False, before)
+    monkeypatch.setattr(_engine, "_CPU_BF16_WEIGHTS", True)  # the default: bf16 weights instead of autocast
+    assert inside(cpu) == (False, "eager") and weights_inside(cpu) == torch.bfloat16
+    assert model.classifier.weight.dtype == torch.float32
+    assert explain(model, tokenizer, TEXTS[:1], **KW).precision == "bf16"
     assert explain(model, tokenizer, TEXTS[:1], precision="fp32", **KW).precision == "fp32"
 
 
@@ -179,6 +188,6 @@ def test_attention_switch_is_undone_even_when_the_block_raises(tiny: tuple[Any, 
 def test_cpu_batches_only_join_examples_of_nearly_the_same_length() -> None:
     from auditkit.explain._engine import _batches
 
-    lengths = [100, 99, 60, 59, 100, 40]
-    assert list(_batches(lengths, range(6), 16, max_padding=0.02)) == [[0, 4, 1], [2, 3], [5]]
-    assert list(_batches(lengths, range(6), 4)) == [[0, 4, 1, 2], [3, 5]]
+    lengths = [100, 99, 60, 59, 100, 40, 91, 89]
+    assert list(_batches(lengths, range(8), 16, max_padding=0.10)) == [[0, 4, 1, 6], [7], [2, 3], [5]]
+    assert list(_batches(lengths, range(8), 4)) == [[0, 4, 1, 6], [7, 2, 3, 5]]
