@@ -2,24 +2,24 @@
 
 One scrub process is single-threaded Python + spaCy (it keeps at most one core
 busy; the parent that feeds forked workers mostly waits), so a second process
-pays exactly when a second core is free. Measured on the shared 2-core AMD EPYC
-(AVX512-BF16) machine, auditkit 2 workers / 1, docs/s medians over interleaved
-rounds (``flock /tmp/auditkit-heavy.lock python bench/scrub_throughput.py --n 400
---rounds 3 --workers 1,2 --no-loop``):
+pays when a second core is there. Measured on the shared 2-core AMD EPYC
+(AVX512-BF16) machine, auditkit 2 workers / 1, docs/s medians (min..max) over
+3 interleaved rounds, ``flock /tmp/auditkit-heavy.lock python
+bench/scrub_throughput.py --n 400 --rounds 3 --workers 1,2 --no-loop``:
 
-==========================================  ==========================  =========
-machine                                      1 process / 2 workers      2 / 1
-==========================================  ==========================  =========
-other jobs light (1-min load 2.6 -> 2.2)     196.6 / 297.5 docs/s        1.51x (0.92..1.67)
-other jobs heavy (1-min load ~7)             84.0 / 78.6 (600 notes)     0.94x
-issue #16 (load not recorded)                135.3 / 106.7               0.79x
-==========================================  ==========================  =========
+==============================================  ===============================  ====================
+run                                             1 process / 2 workers (docs/s)   2 / 1, per round
+==============================================  ===============================  ====================
+23:12, nothing else running (load 1.9 -> 1.6)  221.3 (170-233) / 307.2 (276-329)  1.39x (1.25..1.80)
+22:50, light other load (load 2.6 -> 2.2)       196.6 (179-220) / 297.5 (181-341)  1.51x (0.92..1.67)
+~22:00, heavy other load (load ~7), 600 notes   84.0 (67-96) / 78.6 (63-98)        0.94x
+==============================================  ===============================  ====================
 
-So ``auto`` counts the cores that are free: usable cores minus the 1-minute load
-average, plus one for this process itself (it is part of that load), rounded,
-at least 1 and at most the usable cores and :data:`MAX_AUTO_WORKERS`. An idle
-2-core machine gets 2 workers, a busy one 1 (where a second process never paid).
-Above 2 cores the rule is not measured on this machine.
+A second worker gained 1.4-1.5x whenever the machine had a core to give and lost
+6% when other jobs held both, so ``auto`` is one worker per usable core, at most
+:data:`MAX_AUTO_WORKERS` (counts above 2 cores are not measured on this machine).
+A rule on the load average was tried and dropped: the 1-minute average lags, and
+right after this process's own heavy work it picked 1 where 2 ran 1.39x faster.
 """
 
 from __future__ import annotations
@@ -40,20 +40,10 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _load() -> float:
-    """The 1-minute load average (0 where the OS has none)."""
-    try:
-        return float(os.getloadavg()[0])
-    except (AttributeError, OSError):
-        return 0.0
-
-
-def auto_workers(cores: int | None = None, load: float | None = None) -> int:
-    """The process count ``workers: auto`` picks: the free cores (``cores - load + 1``), within 1..cores."""
+def auto_workers(cores: int | None = None) -> int:
+    """The process count ``workers: auto`` picks: one per usable core, at most :data:`MAX_AUTO_WORKERS`."""
     cores = usable_cores() if cores is None else cores
-    load = _load() if load is None else load
-    free = int(cores - load + 1 + 0.5)
-    return max(1, min(free, cores, MAX_AUTO_WORKERS))
+    return max(1, min(cores, MAX_AUTO_WORKERS))
 
 
 def resolve_workers(workers: int | Literal["auto"] | None) -> int:

@@ -1,4 +1,4 @@
-"""``scrub.workers: auto`` picks a process count from the free cores; a count is taken as given."""
+"""``scrub.workers: auto`` picks one process per usable core; a count is taken as given."""
 
 from __future__ import annotations
 
@@ -10,30 +10,20 @@ from auditkit.scrub import Scrubber, auto_workers
 from auditkit.scrub import _workers
 
 
-@pytest.mark.parametrize(("cores", "load", "expected"), [
-    (2, 1.0, 2),   # idle 2-core machine (the load is this process): a second worker paid 1.51x
-    (2, 7.0, 1),   # busy 2-core machine: a second worker did not pay (0.94x)
-    (2, 2.0, 1),   # one other busy core
-    (1, 0.0, 1),
-    (4, 1.2, 4),
-    (4, 3.0, 2),
-    (64, 0.5, _workers.MAX_AUTO_WORKERS),
-])
-def test_auto_counts_the_free_cores(cores: int, load: float, expected: int) -> None:
-    assert auto_workers(cores, load) == expected
+@pytest.mark.parametrize(("cores", "expected"), [(1, 1), (2, 2), (4, 4), (64, _workers.MAX_AUTO_WORKERS)])
+def test_auto_is_one_worker_per_usable_core_within_the_cap(cores: int, expected: int) -> None:
+    assert auto_workers(cores) == expected
 
 
 def test_the_default_config_resolves_to_the_machines_auto_count_and_a_count_is_kept(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_workers, "usable_cores", lambda: 2)
-    monkeypatch.setattr(_workers, "_load", lambda: 6.5)
+    monkeypatch.setattr(_workers, "usable_cores", lambda: 1)
     assert ScrubConfig().workers == "auto"
     assert Scrubber(ScrubConfig()).workers == 1
     assert Scrubber(ScrubConfig(workers=3)).workers == 3
     assert Scrubber(ScrubConfig(), workers=2).workers == 2
-    monkeypatch.setattr(_workers, "usable_cores", lambda: 6)
-    monkeypatch.setattr(_workers, "_load", lambda: 1.0)
-    assert Scrubber(ScrubConfig()).workers == 6
+    monkeypatch.setattr(_workers, "usable_cores", lambda: 2)
+    assert Scrubber(ScrubConfig()).workers == 2
     assert Scrubber(ScrubConfig(workers="auto"), workers=1).workers == 1
 
 
