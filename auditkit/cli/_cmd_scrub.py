@@ -77,7 +77,7 @@ def scrub(
     summary: Annotated[Path | None, typer.Option("--summary", help="Write the ScrubSummary JSON here.")] = None,
     quarantine: Annotated[Path | None, typer.Option("--quarantine", help="Write withheld rows (id, column, reason) as JSONL here.")] = None,
     id_column: Annotated[str, typer.Option("--id-column", help="Column naming rows in the quarantine list.")] = "id",
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes (default: config or 1).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes (default: config or auto: one per usable core).")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="A run config whose scrub section to use.")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Language of the texts: en, fr or another file in auditkit/scrub/languages/ (default: config or en).", show_default=False)] = None,
     gold: Annotated[Path | None, typer.Option("--gold", help="Labelled JSONL (text + typed spans): report precision, recall, F1 and token survival.")] = None,
