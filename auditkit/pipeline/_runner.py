@@ -35,7 +35,7 @@ from auditkit._io import atomic_write_json, sha256_file
 from auditkit._logging import get_logger
 from auditkit.config import RunConfig
 from auditkit.exceptions import AuditkitError, StageError, UserInputError
-from auditkit.pipeline._manifest import hash_output, load_manifest, save_manifest, stage_key
+from auditkit.pipeline._manifest import add_precision, hash_output, load_manifest, save_manifest, stage_key
 from auditkit.pipeline._preflight import preflight
 from auditkit.pipeline._stage import Stage, StageContext, StageSkipped
 from auditkit.pipeline._ticker import stage_ticker
@@ -138,8 +138,10 @@ def _run_one(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: b
     began = time.perf_counter()
     record: dict[str, Any] = {"key": plan["key"], "started_at": _now()}
     compute = ctx.config.compute
+    from auditkit._precision import observe_precision  # torch: the runner only runs with the [train] extra
+
     with measure_energy(enabled=compute.energy and stage.name in compute.energy_stages,
-                        country_iso_code=compute.country_iso_code) as energy:
+                        country_iso_code=compute.country_iso_code) as energy, observe_precision() as observed:
         try:
             summary = stage.run(ctx)
             record.update(status="ok", summary=summary)
@@ -149,6 +151,7 @@ def _run_one(stage: Stage, ctx: StageContext, manifest: dict[str, Any], force: b
                 _remove(ctx.run_dir, stage.outputs)
     if stage.name in compute.energy_stages:
         record["energy"] = energy
+    add_precision(record, observed)
     record["seconds"] = round(time.perf_counter() - began, 3)
     record["peak_rss_mb"] = _peak_rss_mb()
     record["cuda_peak_mb"] = _cuda_peak_mb()

@@ -58,3 +58,20 @@ def test_add_precision_records_only_a_block_that_ran_a_linear() -> None:
         torch.nn.Linear(2, 2)(torch.ones(1, 2))
     add_precision(record, busy)
     assert record["precision"]["linear_calls"] == {"fp32": 1}
+
+
+def test_the_runner_records_what_a_stage_ran_in_without_the_stage_reporting_it(tmp_path, monkeypatch):
+    import torch
+
+    from auditkit.pipeline._stage import Stage
+
+    def explain_like(ctx):
+        layer = torch.nn.Linear(4, 4)
+        layer(torch.ones(2, 4))
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            layer(torch.ones(2, 4))
+            layer(torch.ones(2, 4))
+        return {"n": 1}
+
+    stages = _manifest(tmp_path, monkeypatch, [Stage("explain", explain_like)])["stages"]
+    assert stages["explain"]["precision"]["linear_calls"] == {"bf16": 2, "fp32": 1}
