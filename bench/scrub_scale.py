@@ -11,11 +11,12 @@ start is reported apart). Driver memory is the peak RSS of the driver's Python
 process plus the peak RSS of the Spark JVM (both ``VmHWM``): no row passes through the
 driver, so it should not grow with N (``--sizes 20000 200000`` to check; that takes
 an hour on 2 cores). In ``local[N]`` the driver JVM is also the executor, so its
-peak includes the executor's share (the persisted scrubbed rows spill to disk).
+peak includes the executor's share (the scrubbed rows are persisted ``DISK_ONLY``).
 
 The notes are one Parquet file as pandas writes it (one row group up to 1Mi rows),
-and Spark reads one row group as one partition: each line says how many tasks had
-rows (non-empty part files). One task means ``local[2]`` ran on one core.
+which Spark reads as one partition; auditkit spreads it over the cores first. Each
+line says how many tasks had rows (non-empty part files): one task would mean
+``local[2]`` ran on one core.
 
 Run: ``python bench/scrub_scale.py [--sizes 20000] [--modes local spark1 spark2]``
 """

@@ -8,8 +8,13 @@ scrubber uses (``_process``), so every cell comes out exactly as ``auditkit scru
 writes it. Alongside the scrubbed columns each row carries its cells' counts and
 failure reasons (a JSON column); the summary is folded per partition and combined on
 the driver with the local code (:func:`combine_summaries`), and the withheld cells
-form the quarantine DataFrame. The scrubbed DataFrame is persisted so the scrub runs
-once for the output, the summary and the quarantine.
+form the quarantine DataFrame. The scrubbed DataFrame is persisted on disk
+(``DISK_ONLY``) so the scrub runs once for the output, the summary and the
+quarantine without the executors holding every scrubbed row in memory: executor
+(and, in ``local[N]``, driver) memory stays flat as the table grows. An input with
+fewer partitions than Spark has cores (one Parquet row group, one small CSV file is
+one partition) is spread round-robin over the cores first, so ``local[2]`` scrubs on
+two cores; Spark's output order is then not the input's (rows keep their id).
 """
 
 from __future__ import annotations
@@ -171,7 +176,7 @@ def _unique_ids(df: DataFrame, id_column: str) -> None:
 
 def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfig | None = None,
                     operator: OperatorName | None = None, id_column: str = "id",
-                    check_ids: bool = True) -> SparkScrub:
+                    check_ids: bool = True, partitions: int | None = None) -> SparkScrub:
     """Scrub ``columns`` of the Spark DataFrame ``df`` on the executors.
 
     Parameters
@@ -188,6 +193,10 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
         pass re-scans (as the local scrubber does).
     check_ids:
         Refuse repeated ids (one aggregation job).
+    partitions:
+        Least number of partitions to scrub in (default: Spark's default parallelism,
+        one per core); an input with fewer is repartitioned round-robin, one with more
+        is left as it is.
 
     Returns
     -------
@@ -212,7 +221,13 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
     body = partial(_scrub_batches, config_json=config_json, operator=name, columns=list(columns),
                    id_column=id_column, batch_size=config.batch_size)
     source = df.select(*[df[c].cast("string").alias(c) if c in text else df[c] for c in df.columns])
-    scrubbed = source.mapInPandas(body, out_schema).persist(StorageLevel.MEMORY_AND_DISK)
+    least = partitions if partitions is not None else int(df.sparkSession.sparkContext.defaultParallelism)
+    if least < 1:
+        raise DataError(f"partitions must be at least 1, got {least}")
+    if source.rdd.getNumPartitions() < least:  # one row group or one small file: one task, one core
+        source = source.repartition(least)
+    # on disk, not in memory: three jobs read the scrubbed rows, and memory must not grow with the table
+    scrubbed = source.mapInPandas(body, out_schema).persist(StorageLevel.DISK_ONLY)
     quarantine = scrubbed.select(id_column, CELLS).mapInPandas(
         partial(_quarantine_batches, id_column=id_column), "id string, column string, reason string")
     return SparkScrub(frame=scrubbed.drop(CELLS), quarantine=quarantine, _scrubbed=scrubbed,

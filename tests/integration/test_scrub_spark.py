@@ -107,3 +107,30 @@ def test_cli_engine_spark_writes_the_rows_and_summary_the_local_engine_writes(sp
     assert {k: summaries[0][k] for k in _COUNTS} == {k: summaries[1][k] for k in _COUNTS}
     assert (tmp_path / "q.jsonl").read_text() == ""
     assert main(["scrub", "--engine", "spark", str(source), "-o", str(tmp_path / "spark.parquet"), *common]) == 2
+
+
+def test_a_one_partition_input_is_spread_over_the_cores_and_kept_on_disk(spark: Any, notes: pd.DataFrame) -> None:
+    """One Parquet row group is one partition: without the spread, local[2] scrubs on one core; and the
+    scrubbed rows live on disk, so executor (in local mode, driver) memory does not grow with the table."""
+    from pyspark import StorageLevel
+
+    from auditkit.scrub.spark import scrub_dataframe
+
+    one = spark.createDataFrame(notes.head(12)).coalesce(1)
+    assert one.rdd.getNumPartitions() == 1
+    result = scrub_dataframe(one, ["text"], config=_config())
+    sizes = result.frame.rdd.glom().map(len).collect()
+    assert len(sizes) == 2 and min(sizes) > 0 and sum(sizes) == 12
+    assert result._scrubbed.storageLevel == StorageLevel.DISK_ONLY  # noqa: SLF001 - the storage level is the contract
+    many = scrub_dataframe(spark.createDataFrame(notes.head(12)).repartition(3), ["text"], config=_config())
+    assert many.frame.rdd.getNumPartitions() == 3  # more partitions than cores: left as they are
+    result.unpersist()
+    many.unpersist()
+
+
+def test_partitions_below_one_are_refused(spark: Any, notes: pd.DataFrame) -> None:
+    from auditkit.exceptions import DataError
+    from auditkit.scrub.spark import scrub_dataframe
+
+    with pytest.raises(DataError, match="partitions must be at least 1, got 0"):
+        scrub_dataframe(spark.createDataFrame(notes.head(3)), ["text"], config=_config(), partitions=0)
