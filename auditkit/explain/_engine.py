@@ -44,6 +44,7 @@ __all__ = [
     "predict_logits",
     "predict_proba",
     "recompute_steps",
+    "reduces_precision",
     "rows_budget",
     "softmax",
 ]
@@ -78,6 +79,7 @@ class EngineReport:
     oom_backoffs: int = 0
     n_over_tolerance: int = 0
     n_recomputed: int = 0
+    n_recomputed_full_precision: int = 0
     n_still_over: int = 0
     recompute_steps: int | None = None
 
@@ -364,21 +366,45 @@ def _logit_changes(model: nn.Module, encoded: Sequence[EncodedText], rows: Seque
     return out
 
 
+def reduces_precision(settings: EngineSettings) -> bool:
+    """Whether path-method passes run below full precision here (autocast on CUDA, bf16 on a bf16-capable CPU)."""
+    if not settings.autocast:
+        return False
+    return settings.device.type == "cuda" or (settings.device.type == "cpu" and cpu_has_native_bf16())
+
+
 def _recompute(explainer: Explainer, model: nn.Module, encoded: Sequence[EncodedText], over: list[int],
                targets: np.ndarray, settings: EngineSettings, report: EngineReport, pad_id: int,
                scores: dict[int, np.ndarray], rel: dict[int, float], relative: Any) -> None:
-    """Recompute ``over`` in full precision, grouped by the step count their delta asks for; update in place."""
-    by_steps: dict[int, list[int]] = {}
-    for i in over:
-        by_steps.setdefault(recompute_steps(settings.n_steps, rel[i], settings.delta_tolerance), []).append(i)
-    report.recompute_steps = max(by_steps)
-    for steps, group in sorted(by_steps.items()):
-        _LOG.info("recomputing %d examples above the delta tolerance with %d steps", len(group), steps)
-        new_scores, new_raw = _run(explainer, model, encoded, group, targets, steps, settings, report, pad_id, True)
-        scores.update({i: new_scores[i] for i in group})
-        rel.update(relative(new_scores, new_raw, group))
+    """Recompute ``over`` with the step count each one's delta asks for; update in place.
+
+    When the first pass ran below full precision, the examples are first recomputed
+    in that precision (most gaps are quadrature error, which more steps remove at
+    half the cost of fp32); those still over the tolerance are then recomputed in
+    full precision at the step count their first delta asked for, exactly as if
+    the cheap retry had not happened. Examples are grouped by step count.
+    """
+    first = {i: rel[i] for i in over}
+    todo = list(over)
+    for precise in ([False, True] if reduces_precision(settings) and explainer.has_delta else [True]):
+        by_steps: dict[int, list[int]] = {}
+        for i in todo:
+            by_steps.setdefault(recompute_steps(settings.n_steps, first[i], settings.delta_tolerance), []).append(i)
+        report.recompute_steps = max(report.recompute_steps or 0, *by_steps)
+        for steps, group in sorted(by_steps.items()):
+            _LOG.info("recomputing %d examples above the delta tolerance with %d steps%s", len(group), steps,
+                      " in full precision" if precise else "")
+            new_scores, new_raw = _run(explainer, model, encoded, group, targets, steps, settings, report, pad_id,
+                                       precise)
+            scores.update({i: new_scores[i] for i in group})
+            rel.update(relative(new_scores, new_raw, group))
+        if precise:
+            report.n_recomputed_full_precision = len(todo)
+        todo = [i for i in todo if rel[i] > settings.delta_tolerance]
+        if not todo:
+            break
     report.n_recomputed = len(over)
-    report.n_still_over = sum(rel[i] > settings.delta_tolerance for i in over)
+    report.n_still_over = len(todo)
 
 
 def attribute_all(
@@ -391,9 +417,10 @@ def attribute_all(
     minus the full-precision change of the target logit from baseline to
     input; other path methods report Captum's delta.
 
-    Each example over ``settings.delta_tolerance`` is recomputed in full
-    precision with a step count chosen from its delta (:func:`recompute_steps`),
-    grouped by that count.
+    Each example over ``settings.delta_tolerance`` is recomputed with a step
+    count chosen from its delta (:func:`recompute_steps`), grouped by that count:
+    first in the first pass's precision when that was reduced, then in full
+    precision for those still over (see :func:`_recompute`).
 
     Returns
     -------

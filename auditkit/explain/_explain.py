@@ -27,7 +27,6 @@ from torch import nn
 from auditkit._architecture import last_position_pooling, pools_last_token
 from auditkit._logging import get_logger
 from auditkit._model_io import resolve_device
-from auditkit._precision import cpu_has_native_bf16
 from auditkit.exceptions import AuditkitError, DataError, ExplainError
 from auditkit.explain._encode import EncodedText, encode_texts, model_max_length
 from auditkit.explain._engine import EngineReport, EngineSettings, attribute_all, predict_proba
@@ -83,13 +82,11 @@ def _convergence(tally: ExplanationTally, tolerance: float, has_delta: bool) -> 
     values = np.array([tally.deltas[p] for p in sorted(tally.deltas)])
     return {"mean_relative_delta": float(values.mean()), "max_relative_delta": float(values.max()),
             "tolerance": tolerance, "n_over_tolerance": tally.engine["n_over_tolerance"],
-            "n_recomputed": tally.engine["n_recomputed"], "n_still_over": tally.engine["n_still_over"],
+            "n_recomputed": tally.engine["n_recomputed"],
+            "n_recomputed_full_precision": tally.engine["n_recomputed_full_precision"],
+            "n_still_over": tally.engine["n_still_over"],
             "recompute_steps": tally.recompute_steps,
             "definition": "|delta| / max(1, |f(x) - f(baseline)|), delta = sum(attributions) - (f(x) - f(baseline))"}
-
-
-def _autocasts(device: torch.device) -> bool:
-    return device.type == "cuda" or (device.type == "cpu" and cpu_has_native_bf16())
 
 
 def explain(
@@ -209,7 +206,7 @@ class ExplainPlan:
         from auditkit.explain import _engine
 
         s = self.settings
-        if not (s.autocast and self.explainer.has_delta and _autocasts(s.device)):
+        if not (self.explainer.has_delta and _engine.reduces_precision(s)):
             return "fp32"
         return "bf16" if s.device.type == "cpu" and _engine._CPU_BF16_WEIGHTS else "autocast"
 

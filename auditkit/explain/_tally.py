@@ -155,7 +155,8 @@ class ExplanationTally:
     n_truncated: int = 0
     skipped_ids: list[tuple[int, str]] = field(default_factory=list)
     engine: dict[str, int] = field(default_factory=lambda: {"n_over_tolerance": 0, "n_recomputed": 0,
-                                                            "n_still_over": 0, "oom_backoffs": 0})
+                                                            "n_recomputed_full_precision": 0, "n_still_over": 0,
+                                                            "oom_backoffs": 0})
     recompute_steps: int | None = None
     internal_batch_sizes: set[int] = field(default_factory=set)
 
@@ -177,7 +178,7 @@ class ExplanationTally:
 
     def add_engine(self, report: Any) -> None:
         """Add one engine run's counters (over tolerance, recomputed, back-offs, batch sizes)."""
-        for key in ("n_over_tolerance", "n_recomputed", "n_still_over", "oom_backoffs"):
+        for key in ("n_over_tolerance", "n_recomputed", "n_recomputed_full_precision", "n_still_over", "oom_backoffs"):
             self.engine[key] += int(getattr(report, key))
         self.recompute_steps = report.recompute_steps or self.recompute_steps
         self.internal_batch_sizes.update(report.internal_batch_sizes)

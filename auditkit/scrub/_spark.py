@@ -11,10 +11,12 @@ the driver with the local code (:func:`combine_summaries`), and the withheld cel
 form the quarantine DataFrame. The scrubbed DataFrame is persisted on disk
 (``DISK_ONLY``) so the scrub runs once for the output, the summary and the
 quarantine without the executors holding every scrubbed row in memory: executor
-(and, in ``local[N]``, driver) memory stays flat as the table grows. An input with
-fewer partitions than Spark has cores (one Parquet row group, one small CSV file is
-one partition) is spread round-robin over the cores first, so ``local[2]`` scrubs on
-two cores; Spark's output order is then not the input's (rows keep their id).
+(and, in ``local[N]``, driver) memory stays flat as the table grows. Rows are first
+spread round-robin over at least as many partitions as Spark has cores: a file's
+splits need not hold rows (one Parquet row group is read whole by one of the splits
+that cut it, the others come back empty), so partition counts alone would leave
+``local[2]`` scrubbing on one core. The shuffle moves raw text once, which costs
+little next to NER; Spark's output order is then not the input's (rows keep their id).
 """
 
 from __future__ import annotations
@@ -176,7 +178,7 @@ def _unique_ids(df: DataFrame, id_column: str) -> None:
 
 def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfig | None = None,
                     operator: OperatorName | None = None, id_column: str = "id",
-                    check_ids: bool = True, partitions: int | None = None) -> SparkScrub:
+                    check_ids: bool = True, partitions: int | None = None, rebalance: bool = True) -> SparkScrub:
     """Scrub ``columns`` of the Spark DataFrame ``df`` on the executors.
 
     Parameters
@@ -195,8 +197,11 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
         Refuse repeated ids (one aggregation job).
     partitions:
         Least number of partitions to scrub in (default: Spark's default parallelism,
-        one per core); an input with fewer is repartitioned round-robin, one with more
-        is left as it is.
+        one per core).
+    rebalance:
+        Spread the rows round-robin over ``max(partitions, the input's partitions)``
+        partitions first (default), so no core idles on an empty or light split; turn
+        off for a frame already balanced.
 
     Returns
     -------
@@ -224,8 +229,8 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
     least = partitions if partitions is not None else int(df.sparkSession.sparkContext.defaultParallelism)
     if least < 1:
         raise DataError(f"partitions must be at least 1, got {least}")
-    if source.rdd.getNumPartitions() < least:  # one row group or one small file: one task, one core
-        source = source.repartition(least)
+    if rebalance:  # splits can be empty (a row group is read by one split): counts alone do not tell
+        source = source.repartition(max(least, source.rdd.getNumPartitions()))
     # on disk, not in memory: three jobs read the scrubbed rows, and memory must not grow with the table
     scrubbed = source.mapInPandas(body, out_schema).persist(StorageLevel.DISK_ONLY)
     quarantine = scrubbed.select(id_column, CELLS).mapInPandas(

@@ -122,10 +122,15 @@ def test_a_one_partition_input_is_spread_over_the_cores_and_kept_on_disk(spark: 
     sizes = result.frame.rdd.glom().map(len).collect()
     assert len(sizes) == 2 and min(sizes) > 0 and sum(sizes) == 12
     assert result._scrubbed.storageLevel == StorageLevel.DISK_ONLY  # noqa: SLF001 - the storage level is the contract
-    many = scrub_dataframe(spark.createDataFrame(notes.head(12)).repartition(3), ["text"], config=_config())
-    assert many.frame.rdd.getNumPartitions() == 3  # more partitions than cores: left as they are
+    # two partitions, one of them empty (as a Parquet row group read by one of two splits): still both cores busy
+    full = spark.createDataFrame(notes.head(12))
+    skewed = spark.createDataFrame(full.rdd.coalesce(1).union(spark.sparkContext.parallelize([], 1)), full.schema)
+    assert skewed.rdd.glom().map(len).collect() == [12, 0]
+    spread = scrub_dataframe(skewed, ["text"], config=_config()).frame.rdd.glom().map(len).collect()
+    assert len(spread) == 2 and min(spread) > 0
+    kept = scrub_dataframe(skewed, ["text"], config=_config(), rebalance=False).frame.rdd.glom().map(len).collect()
+    assert kept == [12, 0]  # the control: without the spread one core does everything
     result.unpersist()
-    many.unpersist()
 
 
 def test_partitions_below_one_are_refused(spark: Any, notes: pd.DataFrame) -> None:

@@ -100,6 +100,58 @@ def test_control_skipping_the_recompute_is_caught(tiny: tuple[Any, Any], monkeyp
         _recomputed_correctly(tiny, monkeypatch)
 
 
+def _two_stage(tiny: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, tol: float) -> tuple[int, int]:
+    """After a bf16 first pass, over-tolerance examples are retried in bf16 at their step count; those still over
+    get the fp32 recompute at that count. Checks each example's scores against the right reference; returns
+    (fixed by the bf16 retry, sent on to fp32)."""
+    monkeypatch.setattr(_engine, "cpu_has_native_bf16", lambda: True)  # the bf16 path on any CPU
+    _, tokenizer = tiny
+    model = KeywordClassifier(tokenizer, ["severe", "sudden", "bleeding", "chest"])
+    _, encoded, _, pad_id = _setup((model, tokenizer), TEXTS)
+    targets = np.ones(len(TEXTS), dtype=np.int64)
+    rows = range(len(TEXTS))
+    first, first_rel, _ = attribute_all(LIG, model, encoded, rows, targets,
+                                        _settings(n_steps=2, autocast=True, delta_tolerance=1e9), pad_id)
+    scores, rel, report = attribute_all(LIG, model, encoded, rows, targets,
+                                        _settings(n_steps=2, autocast=True, delta_tolerance=tol), pad_id)
+    fixed = sent_on = 0
+    for i in rows:
+        if first_rel[i] <= tol:
+            np.testing.assert_allclose(scores[i], first[i], atol=1e-6)
+            continue
+        steps = recompute_steps(2, first_rel[i], tol)
+        retry, retry_rel, _ = attribute_all(LIG, model, encoded, [i], targets,
+                                            _settings(n_steps=steps, autocast=True, delta_tolerance=1e9), pad_id)
+        if retry_rel[i] <= tol:
+            fixed += 1
+            np.testing.assert_allclose(scores[i], retry[i], atol=1e-6)
+        else:
+            sent_on += 1
+            full, _, _ = attribute_all(LIG, model, encoded, [i], targets,
+                                       _settings(n_steps=steps, autocast=False, delta_tolerance=1e9), pad_id)
+            np.testing.assert_allclose(scores[i], full[i], atol=1e-6)
+    assert report.n_recomputed == fixed + sent_on == report.n_over_tolerance
+    assert report.n_recomputed_full_precision == sent_on
+    return fixed, sent_on
+
+
+def test_quadrature_gaps_are_closed_by_a_bf16_retry_without_fp32(tiny: tuple[Any, Any],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    fixed, sent_on = _two_stage(tiny, monkeypatch, tol=0.01)  # 2 steps leave ~0.04; 8 bf16 steps ~0.002
+    assert fixed > 0 and sent_on == 0
+
+
+def test_gaps_below_bf16_resolution_go_on_to_fp32(tiny: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    fixed, sent_on = _two_stage(tiny, monkeypatch, tol=5e-6)  # bf16 alone leaves ~1e-5 on some examples
+    assert sent_on > 0
+
+
+def test_control_recomputing_straight_in_fp32_is_caught(tiny: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_engine, "reduces_precision", lambda settings: False)  # the old single fp32 stage
+    with pytest.raises(AssertionError):
+        _two_stage(tiny, monkeypatch, tol=0.01)
+
+
 PADDED = ["she reports severe chest pain since yesterday and today",  # 11 tokens
           "he reports mild chest pain since yesterday today",          # 10 tokens: padded by one in a shared batch
           "her mother reports sudden bleeding since today",
