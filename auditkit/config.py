@@ -276,7 +276,9 @@ class ExplainConfig(_Section):
     method: str = "layer_integrated_gradients"
     sample: Literal["stratified", "all"] | PerGroupSample = "stratified"
     n_samples: int = Field(200, ge=1, description="Sample size when sample is 'stratified'.")
-    n_steps: int = Field(50, ge=1)
+    n_steps: int | None = Field(
+        None, ge=1, description="Integration steps of the first pass (GradientSHAP samples); default: the method's "
+        "own, 24 for integrated gradients (every example checked, those over delta_tolerance recomputed), else 50.")
     batch_size: int = Field(16, ge=1)
     device: Literal["auto", "cpu", "cuda"] = "auto"
     identity_terms: list[str] | None = None

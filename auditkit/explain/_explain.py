@@ -98,7 +98,7 @@ def explain(
     groups: Mapping[str, Sequence[str]] | None = None,
     labels: Sequence[str] | None = None,
     method: str = "layer_integrated_gradients",
-    n_steps: int = 50,
+    n_steps: int | None = None,
     batch_size: int = 16,
     device: Literal["auto", "cpu", "cuda"] | None = "auto",
     identity_terms: Sequence[str] | None = None,
@@ -131,7 +131,10 @@ def explain(
     method:
         Registered attribution method (see ``default_registry().names()``).
     n_steps:
-        Integration steps (samples for GradientSHAP).
+        Integration steps of the first pass (samples for GradientSHAP); default: the
+        method's own (24 Gauss-Legendre steps for integrated gradients, whose every
+        example is checked and recomputed with more when over ``delta_tolerance``;
+        50 for methods without that check).
     batch_size:
         Examples per attribution call.
     device:
@@ -142,7 +145,8 @@ def explain(
     faithfulness_k:
         Fractions of tokens for comprehensiveness/sufficiency; ``None`` skips faithfulness.
     delta_tolerance:
-        Relative convergence delta above which an example is recomputed with 4x the steps.
+        Relative convergence delta above which an example is recomputed with 2-4x the
+        steps (in the first pass's precision, then in full precision if still over).
     max_length:
         Token limit (default: the model's); longer texts are truncated and flagged.
     targets:
@@ -173,7 +177,8 @@ def explain(
     if targets is not None and any(not 0 <= int(t) < plan.n_labels for t in targets):
         raise ExplainError(f"targets must be class indices in [0, {plan.n_labels - 1}]; got some outside that range")
     ids = [str(i) for i in ids] if ids is not None else [str(i) for i in range(len(texts))]
-    _LOG.info("explaining %d texts with %s (%d steps) on %s", len(texts), method, n_steps, plan.settings.device)
+    _LOG.info("explaining %d texts with %s (%d steps) on %s", len(texts), method, plan.settings.n_steps,
+              plan.settings.device)
     with on_device(model, plan):
         chunk = explain_chunk(model, tokenizer, plan, texts, ids=ids, groups=groups, labels=labels,
                               targets=targets, positions=range(len(texts)))
@@ -211,7 +216,8 @@ class ExplainPlan:
         return "bf16" if s.device.type == "cpu" and _engine._CPU_BF16_WEIGHTS else "autocast"
 
 
-def plan_explanation(model: nn.Module, tokenizer: Any, *, method: str = "layer_integrated_gradients", n_steps: int = 50,
+def plan_explanation(model: nn.Module, tokenizer: Any, *, method: str = "layer_integrated_gradients",
+                     n_steps: int | None = None,
                      batch_size: int = 16, device: Literal["auto", "cpu", "cuda"] | None = "auto",
                      identity_terms: Sequence[str] | None = None,
                      faithfulness_k: Sequence[float] | None = (0.05, 0.1, 0.2), delta_tolerance: float = 0.05,
@@ -222,7 +228,8 @@ def plan_explanation(model: nn.Module, tokenizer: Any, *, method: str = "layer_i
     explainer = (registry or default_registry()).create(method)
     if faithfulness_k and any(not 0 < float(k) <= 1 for k in faithfulness_k):
         raise DataError("faithfulness_k values must be fractions in (0, 1], e.g. (0.05, 0.1, 0.2)")
-    settings = EngineSettings(device=_resolve(model, device), n_steps=n_steps, batch_size=batch_size,
+    steps = explainer.default_steps if n_steps is None else int(n_steps)
+    settings = EngineSettings(device=_resolve(model, device), n_steps=steps, batch_size=batch_size,
                               autocast=precision == "auto", delta_tolerance=delta_tolerance,
                               max_internal_batch_size=max_internal_batch_size,
                               padding_side="left" if pools_last_token(model) else "right")

@@ -60,6 +60,10 @@ class AttributionBatch:
         )
 
 
+CHECKED_DEFAULT_STEPS = 24
+"""Default Gauss-Legendre steps of a method whose every example is checked for completeness and recomputed when off."""
+
+
 class Explainer(ABC):
     """Base class of attribution methods: one ``attribute`` call per batch.
 
@@ -71,11 +75,18 @@ class Explainer(ABC):
     delta and measures the sum against full-precision endpoint logits instead
     (the delta Captum returns under autocast compares against low-precision
     endpoints, and costs two more forward passes per call).
+
+    ``default_steps`` is the step (or sample) count used when the caller gives
+    none. Methods with ``completeness`` start lower than Captum's 50: every
+    example's sum is checked against the full-precision logit change and the few
+    over the tolerance are recomputed with more steps, so a low start costs no
+    accuracy, only those recomputes. Methods without that check keep 50.
     """
 
     name: ClassVar[str] = ""
     has_delta: ClassVar[bool] = False
     completeness: ClassVar[bool] = False
+    default_steps: ClassVar[int] = 50
 
     @abstractmethod
     def attribute(
@@ -109,6 +120,7 @@ class LayerIntegratedGradientsExplainer(Explainer):
     name = "layer_integrated_gradients"
     has_delta = True
     completeness = True
+    default_steps = CHECKED_DEFAULT_STEPS
 
     def attribute(self, model: nn.Module, batch: AttributionBatch, *, n_steps: int, internal_batch_size: int,
                   delta: bool = True) -> tuple[Tensor, Tensor | None]:
@@ -133,6 +145,7 @@ class IntegratedGradientsExplainer(Explainer):
     name = "integrated_gradients"
     has_delta = True
     completeness = True
+    default_steps = CHECKED_DEFAULT_STEPS
 
     def attribute(self, model: nn.Module, batch: AttributionBatch, *, n_steps: int, internal_batch_size: int,
                   delta: bool = True) -> tuple[Tensor, Tensor | None]:

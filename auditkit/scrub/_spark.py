@@ -12,11 +12,15 @@ form the quarantine DataFrame. The scrubbed DataFrame is persisted on disk
 (``DISK_ONLY``) so the scrub runs once for the output, the summary and the
 quarantine without the executors holding every scrubbed row in memory: executor
 (and, in ``local[N]``, driver) memory stays flat as the table grows. Rows are first
-spread round-robin over at least as many partitions as Spark has cores: a file's
-splits need not hold rows (one Parquet row group is read whole by one of the splits
-that cut it, the others come back empty), so partition counts alone would leave
-``local[2]`` scrubbing on one core. The shuffle moves raw text once, which costs
-little next to NER; Spark's output order is then not the input's (rows keep their id).
+spread over at least as many partitions as Spark has cores by a hash of their
+(unique) id: a file's splits need not hold rows (one Parquet row group is read whole
+by one of the splits that cut it, the others come back empty), so partition counts
+alone would leave ``local[2]`` scrubbing on one core. Hashing rather than
+round-robin: Spark sorts each input partition before a round-robin split (so a
+retried task sends rows to the same place), which holds a whole partition in the
+executor's memory; a hash of the id is deterministic without it. The shuffle moves
+raw text once, which costs little next to NER; Spark's output order is then not the
+input's (rows keep their id).
 """
 
 from __future__ import annotations
@@ -199,9 +203,9 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
         Least number of partitions to scrub in (default: Spark's default parallelism,
         one per core).
     rebalance:
-        Spread the rows round-robin over ``max(partitions, the input's partitions)``
-        partitions first (default), so no core idles on an empty or light split; turn
-        off for a frame already balanced.
+        Spread the rows by a hash of ``id_column`` over ``max(partitions, the input's
+        partitions)`` partitions first (default), so no core idles on an empty or light
+        split; turn off for a frame already balanced.
 
     Returns
     -------
@@ -230,7 +234,7 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
     if least < 1:
         raise DataError(f"partitions must be at least 1, got {least}")
     if rebalance:  # splits can be empty (a row group is read by one split): counts alone do not tell
-        source = source.repartition(max(least, source.rdd.getNumPartitions()))
+        source = source.repartition(max(least, source.rdd.getNumPartitions()), source[id_column])
     # on disk, not in memory: three jobs read the scrubbed rows, and memory must not grow with the table
     scrubbed = source.mapInPandas(body, out_schema).persist(StorageLevel.DISK_ONLY)
     quarantine = scrubbed.select(id_column, CELLS).mapInPandas(

@@ -191,3 +191,17 @@ def test_cpu_batches_only_join_examples_of_nearly_the_same_length() -> None:
     lengths = [100, 99, 60, 59, 100, 40, 91, 89]
     assert list(_batches(lengths, range(8), 16, max_padding=0.10)) == [[0, 4, 1, 6], [7], [2, 3], [5]]
     assert list(_batches(lengths, range(8), 4)) == [[0, 4, 1, 6], [7, 2, 3, 5]]
+
+
+@pytest.mark.parametrize("method, steps", [("layer_integrated_gradients", 24), ("integrated_gradients", 24),
+                                           ("gradient_shap", 50)])
+def test_steps_default_to_the_methods_own(tiny: tuple[Any, Any], method: str, steps: int) -> None:
+    """Checked methods (every example's sum against the fp32 logit change) start at 24; unchecked ones keep 50."""
+    from auditkit.config import ExplainConfig
+
+    model, tokenizer = tiny
+    result = explain(model, tokenizer, TEXTS[:2], method=method, device="cpu", faithfulness_k=None, n_resamples=0)
+    assert result.n_steps == steps
+    assert explain(model, tokenizer, TEXTS[:1], method=method, n_steps=7, device="cpu", faithfulness_k=None,
+                   n_resamples=0).n_steps == 7
+    assert ExplainConfig().n_steps is None  # the pipeline passes None through to the method's default
