@@ -378,15 +378,16 @@ def _recompute(explainer: Explainer, model: nn.Module, encoded: Sequence[Encoded
                scores: dict[int, np.ndarray], rel: dict[int, float], relative: Any) -> None:
     """Recompute ``over`` with the step count each one's delta asks for; update in place.
 
-    When the first pass ran below full precision, the examples are first recomputed
-    in that precision (most gaps are quadrature error, which more steps remove at
-    half the cost of fp32); those still over the tolerance are then recomputed in
+    When the first pass of a path integral (``completeness``) ran below full
+    precision, the examples are first recomputed in that precision (most gaps are
+    quadrature error, which more steps remove at half the cost of fp32); those
+    still over the tolerance are then recomputed in
     full precision at the step count their first delta asked for, exactly as if
     the cheap retry had not happened. Examples are grouped by step count.
     """
     first = {i: rel[i] for i in over}
     todo = list(over)
-    for precise in ([False, True] if reduces_precision(settings) and explainer.has_delta else [True]):
+    for precise in ([False, True] if reduces_precision(settings) and explainer.completeness else [True]):
         by_steps: dict[int, list[int]] = {}
         for i in todo:
             by_steps.setdefault(recompute_steps(settings.n_steps, first[i], settings.delta_tolerance), []).append(i)

@@ -12,8 +12,9 @@ form the quarantine DataFrame. The scrubbed DataFrame is persisted on disk
 (``DISK_ONLY``) so the scrub runs once for the output, the summary and the
 quarantine without the executors holding every scrubbed row in memory: executor
 (and, in ``local[N]``, driver) memory stays flat as the table grows. Rows are first
-spread over at least as many partitions as Spark has cores by a hash of their
-(unique) id: a file's splits need not hold rows (one Parquet row group is read whole
+spread by a hash of their (unique) id over at least as many partitions as Spark has
+cores, and enough that none holds more than ``rows_per_partition`` rows (what a task
+buffers while it writes grows with its partition, not with the table): a file's splits need not hold rows (one Parquet row group is read whole
 by one of the splits that cut it, the others come back empty), so partition counts
 alone would leave ``local[2]`` scrubbing on one core. Hashing rather than
 round-robin: Spark sorts each input partition before a round-robin split (so a
@@ -182,7 +183,8 @@ def _unique_ids(df: DataFrame, id_column: str) -> None:
 
 def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfig | None = None,
                     operator: OperatorName | None = None, id_column: str = "id",
-                    check_ids: bool = True, partitions: int | None = None, rebalance: bool = True) -> SparkScrub:
+                    check_ids: bool = True, partitions: int | None = None, rebalance: bool = True,
+                    rows_per_partition: int = 10_000) -> SparkScrub:
     """Scrub ``columns`` of the Spark DataFrame ``df`` on the executors.
 
     Parameters
@@ -203,9 +205,14 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
         Least number of partitions to scrub in (default: Spark's default parallelism,
         one per core).
     rebalance:
-        Spread the rows by a hash of ``id_column`` over ``max(partitions, the input's
-        partitions)`` partitions first (default), so no core idles on an empty or light
-        split; turn off for a frame already balanced.
+        Spread the rows by a hash of ``id_column`` first (default), so no core idles on
+        an empty or light split; turn off for a frame already balanced.
+    rows_per_partition:
+        With ``rebalance``, the most rows a partition should get: the rows are spread over
+        ``max(partitions, the input's partitions, rows / rows_per_partition)`` partitions
+        (one count job, from metadata for Parquet), so what one task holds while it
+        writes and reads back (Parquet pages, cached batches) does not grow with the
+        table.
 
     Returns
     -------
@@ -233,8 +240,11 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
     least = partitions if partitions is not None else int(df.sparkSession.sparkContext.defaultParallelism)
     if least < 1:
         raise DataError(f"partitions must be at least 1, got {least}")
+    if rows_per_partition < 1:
+        raise DataError(f"rows_per_partition must be at least 1, got {rows_per_partition}")
     if rebalance:  # splits can be empty (a row group is read by one split): counts alone do not tell
-        source = source.repartition(max(least, source.rdd.getNumPartitions()), source[id_column])
+        by_rows = -(-df.count() // rows_per_partition)
+        source = source.repartition(max(least, source.rdd.getNumPartitions(), by_rows), source[id_column])
     # on disk, not in memory: three jobs read the scrubbed rows, and memory must not grow with the table
     scrubbed = source.mapInPandas(body, out_schema).persist(StorageLevel.DISK_ONLY)
     quarantine = scrubbed.select(id_column, CELLS).mapInPandas(

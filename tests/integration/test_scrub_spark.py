@@ -130,6 +130,8 @@ def test_a_one_partition_input_is_spread_over_the_cores_and_kept_on_disk(spark: 
     assert len(spread) == 2 and min(spread) > 0
     kept = scrub_dataframe(skewed, ["text"], config=_config(), rebalance=False).frame.rdd.glom().map(len).collect()
     assert kept == [12, 0]  # the control: without the spread one core does everything
+    small = scrub_dataframe(skewed, ["text"], config=_config(), rows_per_partition=5).frame.rdd.glom().map(len).collect()
+    assert len(small) == 3 and sum(small) == 12  # ceil(12 / 5) partitions: a task's share does not grow with the table
     result.unpersist()
 
 
@@ -139,3 +141,5 @@ def test_partitions_below_one_are_refused(spark: Any, notes: pd.DataFrame) -> No
 
     with pytest.raises(DataError, match="partitions must be at least 1, got 0"):
         scrub_dataframe(spark.createDataFrame(notes.head(3)), ["text"], config=_config(), partitions=0)
+    with pytest.raises(DataError, match="rows_per_partition must be at least 1, got 0"):
+        scrub_dataframe(spark.createDataFrame(notes.head(3)), ["text"], config=_config(), rows_per_partition=0)
