@@ -381,9 +381,9 @@ def _recompute(explainer: Explainer, model: nn.Module, encoded: Sequence[Encoded
     When the first pass of a path integral (``completeness``) ran below full
     precision, the examples are first recomputed in that precision (most gaps are
     quadrature error, which more steps remove at half the cost of fp32); those
-    still over the tolerance are then recomputed in
-    full precision at the step count their first delta asked for, exactly as if
-    the cheap retry had not happened. Examples are grouped by step count.
+    still over the tolerance are then recomputed in full precision at the step
+    count their first delta asked for, exactly as if the cheap retry had not
+    happened. Examples are grouped by step count.
     """
     first = {i: rel[i] for i in over}
     todo = list(over)
