@@ -61,10 +61,14 @@ def _read(spark: Any, path: Path) -> Any:
     return spark.read.json(where)
 
 
-def _write(frame: Any, path: Path) -> None:
+def _refuse_existing(path: Path) -> None:
     if path.exists():
         raise DataError(f"output '{path}' exists; the Spark engine writes a new folder of part files, "
                         "so pass a path that does not exist yet")
+
+
+def _write(frame: Any, path: Path) -> None:
+    _refuse_existing(path)
     fmt, where = _format(path), str(path)
     writer = frame.write.mode("errorifexists")
     if fmt == "parquet":
@@ -80,23 +84,18 @@ def spark_stream(scrubber: Scrubber, input_path: Path, output: Path, columns: li
     """Scrub ``input_path`` into the folder ``output`` on Spark; return the summary, quarantine lines and probe texts.
 
     Same signature and results as the local engine's chunked stream (``progress`` and
-    ``chunk_rows`` are Spark's business here).
+    ``chunk_rows`` are Spark's business here). One pass (:func:`~auditkit.scrub.spark.scrub_to`):
+    the summary and quarantine are gathered while the output is written.
     """
-    from auditkit.scrub import QuarantineRecord
     from auditkit.scrub._probe import probe_texts_needed
-    from auditkit.scrub.spark import scrub_dataframe
+    from auditkit.scrub.spark import scrub_to
 
     spark = session()
     frame = _read(spark, input_path)
-    result = scrub_dataframe(frame, columns, config=scrubber.config, operator=scrubber.operator_name,
-                             id_column=id_column)
-    try:
-        _write(result.frame, output)
-        summary = result.summary()
-        records = [QuarantineRecord(id=r["id"], column=r["column"], reason=r["reason"]).model_dump_json() + "\n"
-                   for r in result.quarantine.toLocalIterator()]
-    finally:
-        result.unpersist()
+    _refuse_existing(output)  # before any Spark job
+    summary, withheld = scrub_to(frame, columns, lambda scrubbed: _write(scrubbed, output), config=scrubber.config,
+                                 operator=scrubber.operator_name, id_column=id_column)
+    records = [record.model_dump_json() + "\n" for record in withheld]
     hosts: list[str] = []
     if scrubber.config.recall_probe:
         wanted = probe_texts_needed(len(scrubber.engine.entities), scrubber.config.probe_per_type)

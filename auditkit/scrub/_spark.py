@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from auditkit.config import ScrubConfig
@@ -37,13 +38,13 @@ from auditkit.exceptions import DataError
 from auditkit.scrub._frame import WITHHELD
 from auditkit.scrub._operators import OperatorName
 from auditkit.scrub._scrubber import CellResult, Scrubber, _process
-from auditkit.scrub._summary import ScrubSummary, combine_summaries
+from auditkit.scrub._summary import QuarantineRecord, ScrubSummary, combine_summaries
 
 if TYPE_CHECKING:
     import pandas as pd
     from pyspark.sql import DataFrame
 
-__all__ = ["SparkScrub", "scrub_dataframe"]
+__all__ = ["SparkScrub", "scrub_dataframe", "scrub_to"]
 
 CELLS = "_auditkit_cells"
 """Column of the persisted frame with each row's per-cell counts, residuals and failure reasons (JSON)."""
@@ -63,8 +64,9 @@ def _cells_json(results: Sequence[CellResult]) -> str:
 
 
 def _scrub_batches(batches: Iterator[pd.DataFrame], *, config_json: str, operator: OperatorName,
-                   columns: list[str], id_column: str, batch_size: int) -> Iterator[pd.DataFrame]:
-    """mapInPandas body: scrub each Arrow batch's text columns, add the per-row cell record."""
+                   columns: list[str], id_column: str, batch_size: int, tally: Any = None) -> Iterator[pd.DataFrame]:
+    """mapInPandas body: scrub each Arrow batch's text columns; add the per-row cell record, or (with ``tally``, a
+    pair of accumulators) add each batch's summary and withheld cells to them instead."""
     scrubber = _scrubber(config_json, operator)
     for frame in batches:
         for start in range(0, len(frame), batch_size):
@@ -77,13 +79,41 @@ def _scrub_batches(batches: Iterator[pd.DataFrame], *, config_json: str, operato
             for index, column in enumerate(columns):
                 chunk = results[index * n:(index + 1) * n]
                 out[column] = [WITHHELD if r.failure is not None else r.text for r in chunk]
-            out[CELLS] = [_cells_json([results[index * n + row] for index in range(len(columns))]) for row in range(n)]
+            if tally is None:
+                out[CELLS] = [_cells_json([results[index * n + row] for index in range(len(columns))])
+                              for row in range(n)]
+            else:
+                tally[0].add(scrubber.summarize(results, rows_total=n, seconds=0.0).to_json_dict())
+                tally[1].add([(r.row_id, r.column, r.failure) for r in results if r.failure is not None])
             yield out
 
 
 def _records(cells_json: str, row_id: str) -> list[CellResult]:
     return [CellResult(row_id, column, None, entities, residual, failure)
             for column, entities, residual, failure in json.loads(cells_json)]
+
+
+class _SummaryParam:
+    """Accumulator of ScrubSummary JSON dicts, combined as they arrive (on the workers per batch, then per task)."""
+
+    def zero(self, value: Any) -> Any:
+        return None
+
+    def addInPlace(self, a: Any, b: Any) -> Any:  # noqa: N802 - pyspark's AccumulatorParam protocol
+        if a is None or b is None:
+            return b if a is None else a
+        return combine_summaries([ScrubSummary.model_validate(a), ScrubSummary.model_validate(b)]).to_json_dict()
+
+
+class _ListParam:
+    """Accumulator of a list (the withheld cells: id, column, reason; never text)."""
+
+    def zero(self, value: Any) -> list[Any]:
+        return []
+
+    def addInPlace(self, a: list[Any], b: list[Any]) -> list[Any]:  # noqa: N802 - pyspark's protocol
+        a.extend(b)
+        return a
 
 
 def _summarise_batches(batches: Iterator[pd.DataFrame], *, config_json: str, operator: OperatorName,
@@ -136,8 +166,6 @@ class SparkScrub:
     def summary(self) -> ScrubSummary:
         """Counts over every partition (one Spark job over the persisted rows), as the local scrubber reports them."""
         if self._summary is None:
-            from functools import partial
-
             body = partial(_summarise_batches, config_json=self._config_json, operator=self._operator,
                            id_column=self._id_column)
             rows = self._scrubbed.select(self._id_column, CELLS).mapInPandas(body, "summary string").collect()
@@ -181,6 +209,54 @@ def _unique_ids(df: DataFrame, id_column: str) -> None:
                         "de-duplicate or choose another id column")
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A checked input, spread over its partitions, and the mapInPandas body that scrubs it."""
+
+    source: DataFrame
+    text: list[str]
+    columns: list[str]
+    config: ScrubConfig
+    config_json: str
+    operator: OperatorName
+    id_column: str
+    rows: int
+
+    @classmethod
+    def of(cls, df: DataFrame, columns: Sequence[str], config: ScrubConfig | None, operator: OperatorName | None,
+           id_column: str, check_ids: bool, partitions: int | None, rebalance: bool,
+           rows_per_partition: int) -> _Prepared:
+        config = config or ScrubConfig()
+        _check(df, columns, id_column)
+        if check_ids:
+            _unique_ids(df, id_column)
+        name: OperatorName = operator or config.operator
+        Scrubber(config, operator=name, workers=1)  # a missing key for hash/pseudonymize fails here, on the driver
+        text = [c for c in df.columns if c in set(columns)]
+        source = df.select(*[df[c].cast("string").alias(c) if c in text else df[c] for c in df.columns])
+        least = partitions if partitions is not None else int(df.sparkSession.sparkContext.defaultParallelism)
+        if least < 1:
+            raise DataError(f"partitions must be at least 1, got {least}")
+        if rows_per_partition < 1:
+            raise DataError(f"rows_per_partition must be at least 1, got {rows_per_partition}")
+        rows = int(df.count())  # from metadata for Parquet
+        if rebalance:  # splits can be empty (a row group is read by one split): counts alone do not tell
+            by_rows = -(-rows // rows_per_partition)
+            source = source.repartition(max(least, source.rdd.getNumPartitions(), by_rows), source[id_column])
+        return cls(source, text, list(columns), config, config.model_dump_json(), name, id_column, rows)
+
+    def scrubbed(self, *, cells: bool, tally: Any = None) -> DataFrame:
+        """The scrubbed rows (lazy), with the per-row cell record column when ``cells``."""
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        fields = [StructField(f.name, StringType(), True) if f.name in self.text else f
+                  for f in self.source.schema.fields]
+        schema = StructType([*fields, StructField(CELLS, StringType(), False)] if cells else fields)
+        body = partial(_scrub_batches, config_json=self.config_json, operator=self.operator, columns=self.columns,
+                       id_column=self.id_column, batch_size=self.config.batch_size, tally=tally)
+        return self.source.mapInPandas(body, schema)
+
+
 def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfig | None = None,
                     operator: OperatorName | None = None, id_column: str = "id",
                     check_ids: bool = True, partitions: int | None = None, rebalance: bool = True,
@@ -219,35 +295,52 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
     SparkScrub
         The scrubbed frame, the quarantine frame and the summary.
     """
-    from functools import partial
-
     from pyspark import StorageLevel
-    from pyspark.sql.types import StringType, StructField, StructType
 
-    config = config or ScrubConfig()
-    _check(df, columns, id_column)
-    if check_ids:
-        _unique_ids(df, id_column)
-    name: OperatorName = operator or config.operator
-    Scrubber(config, operator=name, workers=1)  # a missing key for hash/pseudonymize fails here, on the driver
-    config_json = config.model_dump_json()
-    text = [c for c in df.columns if c in set(columns)]
-    fields = [StructField(f.name, StringType(), True) if f.name in text else f for f in df.schema.fields]
-    out_schema = StructType([*fields, StructField(CELLS, StringType(), False)])
-    body = partial(_scrub_batches, config_json=config_json, operator=name, columns=list(columns),
-                   id_column=id_column, batch_size=config.batch_size)
-    source = df.select(*[df[c].cast("string").alias(c) if c in text else df[c] for c in df.columns])
-    least = partitions if partitions is not None else int(df.sparkSession.sparkContext.defaultParallelism)
-    if least < 1:
-        raise DataError(f"partitions must be at least 1, got {least}")
-    if rows_per_partition < 1:
-        raise DataError(f"rows_per_partition must be at least 1, got {rows_per_partition}")
-    if rebalance:  # splits can be empty (a row group is read by one split): counts alone do not tell
-        by_rows = -(-df.count() // rows_per_partition)
-        source = source.repartition(max(least, source.rdd.getNumPartitions(), by_rows), source[id_column])
+    prepared = _Prepared.of(df, columns, config, operator, id_column, check_ids, partitions, rebalance,
+                            rows_per_partition)
     # on disk, not in memory: three jobs read the scrubbed rows, and memory must not grow with the table
-    scrubbed = source.mapInPandas(body, out_schema).persist(StorageLevel.DISK_ONLY)
+    scrubbed = prepared.scrubbed(cells=True).persist(StorageLevel.DISK_ONLY)
+    config_json, name = prepared.config_json, prepared.operator
     quarantine = scrubbed.select(id_column, CELLS).mapInPandas(
         partial(_quarantine_batches, id_column=id_column), "id string, column string, reason string")
     return SparkScrub(frame=scrubbed.drop(CELLS), quarantine=quarantine, _scrubbed=scrubbed,
                       _config_json=config_json, _operator=name, _id_column=id_column)
+
+
+def scrub_to(df: DataFrame, columns: Sequence[str], write: Callable[[DataFrame], None], *,
+             config: ScrubConfig | None = None, operator: OperatorName | None = None, id_column: str = "id",
+             check_ids: bool = True, partitions: int | None = None, rebalance: bool = True,
+             rows_per_partition: int = 10_000) -> tuple[ScrubSummary, list[QuarantineRecord]]:
+    """Scrub ``columns`` of ``df`` and hand the scrubbed frame to ``write`` (one action, e.g. ``f.write.parquet``).
+
+    One pass: the summary and the withheld cells are gathered while ``write`` runs
+    (Spark accumulators, which a job's final stage counts once per partition), so
+    nothing is cached and nothing is read back. Use it when the scrubbed rows are
+    written once; :func:`scrub_dataframe` when they feed several actions. Options as
+    for :func:`scrub_dataframe`.
+
+    Returns
+    -------
+    summary, quarantine
+        The run's :class:`ScrubSummary` and one record per withheld cell (id, column,
+        reason; never the text), sorted by id and column.
+    """
+    started = time.perf_counter()
+    prepared = _Prepared.of(df, columns, config, operator, id_column, check_ids, partitions, rebalance,
+                            rows_per_partition)
+    context = df.sparkSession.sparkContext
+    tally = (context.accumulator(None, _SummaryParam()), context.accumulator([], _ListParam()))
+    write(prepared.scrubbed(cells=False, tally=tally))
+    config = prepared.config
+    summary = ScrubSummary.model_validate(tally[0].value) if tally[0].value is not None else ScrubSummary(
+        operator=prepared.operator, model=config.spacy_model, language=config.language,
+        score_threshold=config.score_threshold)
+    summary.workers = int(context.defaultParallelism)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    summary.finish(residual_on=config.residual_check)
+    if summary.rows_total != prepared.rows:  # fail closed: a write that ran no job, or ran the scrub twice
+        raise DataError(f"write must run exactly one action over the scrubbed frame; {summary.rows_total} rows were "
+                        f"scrubbed for {prepared.rows} in the input")
+    withheld = sorted((str(i), str(c), str(r)) for i, c, r in tally[1].value)
+    return summary, [QuarantineRecord(id=i, column=c, reason=r) for i, c, r in withheld]

@@ -143,3 +143,39 @@ def test_partitions_below_one_are_refused(spark: Any, notes: pd.DataFrame) -> No
         scrub_dataframe(spark.createDataFrame(notes.head(3)), ["text"], config=_config(), partitions=0)
     with pytest.raises(DataError, match="rows_per_partition must be at least 1, got 0"):
         scrub_dataframe(spark.createDataFrame(notes.head(3)), ["text"], config=_config(), rows_per_partition=0)
+
+
+def test_scrub_to_gathers_summary_and_quarantine_in_the_write_pass(spark: Any, notes: pd.DataFrame,
+                                                                  tmp_path: Path) -> None:
+    """One pass: nothing is cached or read back; the withheld cells and counts come from the write itself."""
+    from auditkit.scrub.spark import CELLS, scrub_to
+
+    config = _config(row_timeout_s=1e-9)  # every cell is withheld
+    where = str(tmp_path / "out.parquet")
+    persisted: list[int] = []
+
+    def write(frame: Any) -> None:
+        frame.write.parquet(where)
+        persisted.append(spark.sparkContext._jsc.getPersistentRDDs().size())  # noqa: SLF001 - nothing is cached
+
+    before = spark.sparkContext._jsc.getPersistentRDDs().size()  # noqa: SLF001 - earlier tests may leave some
+    summary, quarantine = scrub_to(spark.createDataFrame(notes.head(6)), ["text"], write, config=config)
+    local = scrub_frame(notes.head(6), ["text"], scrubber=Scrubber(config))
+    assert [(q.id, q.column, q.reason) for q in quarantine] == sorted((r.id, r.column, r.reason)
+                                                                      for r in local.quarantine)
+    assert summary.rows_total == 6 and summary.rows_quarantined == 6 and persisted == [before]
+    out = pd.read_parquet(where)
+    assert set(out["text"]) == {WITHHELD} and CELLS not in out.columns
+
+
+@pytest.mark.parametrize("actions", [0, 2])
+def test_scrub_to_refuses_a_write_that_runs_no_job_or_two(spark: Any, notes: pd.DataFrame, actions: int) -> None:
+    from auditkit.exceptions import DataError
+    from auditkit.scrub.spark import scrub_to
+
+    def write(frame: Any) -> None:
+        for _ in range(actions):
+            frame.count()
+
+    with pytest.raises(DataError, match="exactly one action"):
+        scrub_to(spark.createDataFrame(notes.head(4)), ["text"], write, config=_config())
