@@ -8,15 +8,19 @@ scrubber uses (``_process``), so every cell comes out exactly as ``auditkit scru
 writes it. Alongside the scrubbed columns each row carries its cells' counts and
 failure reasons (a JSON column); the summary is folded per partition and combined on
 the driver with the local code (:func:`combine_summaries`), and the withheld cells
-form the quarantine DataFrame. The scrubbed DataFrame is persisted on disk
-(``DISK_ONLY``) so the scrub runs once for the output, the summary and the
-quarantine without the executors holding every scrubbed row in memory: executor
-(and, in ``local[N]``, driver) memory stays flat as the table grows. Rows are first
-spread by a hash of their (unique) id over at least as many partitions as Spark has
-cores, and enough that none holds more than ``rows_per_partition`` rows (what a task
-buffers while it writes grows with its partition, not with the table): a file's splits need not hold rows (one Parquet row group is read whole
-by one of the splits that cut it, the others come back empty), so partition counts
-alone would leave ``local[2]`` scrubbing on one core. Hashing rather than
+form the quarantine DataFrame. :func:`scrub_dataframe` persists the scrubbed
+DataFrame on disk (``DISK_ONLY``) so the scrub runs once for the output, the
+summary and the quarantine without the executors holding every scrubbed row in
+memory. :func:`scrub_to` (what ``auditkit scrub --engine spark`` runs) needs no
+cache: the write is the only job, and each task adds its summary and withheld
+cells to accumulators as it goes.
+
+Rows are first spread by a hash of their (unique) id over at least as many
+partitions as Spark has cores, and enough that none holds more than
+``rows_per_partition`` rows (what a task buffers while it writes grows with its
+partition, not with the table): a file's splits need not hold rows (one Parquet row
+group is read whole by one of the splits that cut it, the others come back empty),
+so partition counts alone would leave ``local[2]`` scrubbing on one core. Hashing rather than
 round-robin: Spark sorts each input partition before a round-robin split (so a
 retried task sends rows to the same place), which holds a whole partition in the
 executor's memory; a hash of the id is deterministic without it. The shuffle moves
