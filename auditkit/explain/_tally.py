@@ -178,7 +178,7 @@ class ExplanationTally:
 
     def add_engine(self, report: Any) -> None:
         """Add one engine run's counters (over tolerance, recomputed, back-offs, batch sizes)."""
-        for key in ("n_over_tolerance", "n_recomputed", "n_recomputed_full_precision", "n_still_over", "oom_backoffs"):
+        for key in self.engine:  # the counters EngineReport and this tally share
             self.engine[key] += int(getattr(report, key))
         self.recompute_steps = report.recompute_steps or self.recompute_steps
         self.internal_batch_sizes.update(report.internal_batch_sizes)

@@ -174,14 +174,9 @@ class SparkScrub:
                            id_column=self._id_column)
             rows = self._scrubbed.select(self._id_column, CELLS).mapInPandas(body, "summary string").collect()
             parts = [ScrubSummary.model_validate(json.loads(r["summary"])) for r in rows]
-            config = ScrubConfig.model_validate_json(self._config_json)
-            summary = combine_summaries(parts) if parts else ScrubSummary(
-                operator=self._operator, model=config.spacy_model, language=config.language,
-                score_threshold=config.score_threshold)
-            summary.workers = int(self._scrubbed.sparkSession.sparkContext.defaultParallelism)
-            summary.seconds = round(time.perf_counter() - self._started, 3)
-            summary.finish(residual_on=config.residual_check)
-            self._summary = summary
+            self._summary = _finished(combine_summaries(parts) if parts else None,
+                                      ScrubConfig.model_validate_json(self._config_json), self._operator,
+                                      self._scrubbed.sparkSession.sparkContext, self._started)
         return self._summary
 
     def unpersist(self) -> None:
@@ -204,13 +199,28 @@ def _check(df: DataFrame, columns: Sequence[str], id_column: str) -> None:
         raise DataError(f"the input has a column named {CELLS!r}, which auditkit uses itself; rename it")
 
 
-def _unique_ids(df: DataFrame, id_column: str) -> None:
+def _count_rows(df: DataFrame, id_column: str, check_ids: bool) -> int:
+    """The input's row count; with ``check_ids``, in the same job that refuses repeated ids."""
     from pyspark.sql import functions as F
 
-    repeated = df.groupBy(id_column).count().filter(F.col("count") > 1).limit(1).count()
-    if repeated:
+    if not check_ids:
+        return int(df.count())  # from metadata for Parquet
+    rows, most = df.groupBy(id_column).count().agg(F.sum("count"), F.max("count")).first()
+    if (most or 0) > 1:
         raise DataError(f"id column {id_column!r} repeats ids; expected unique ids so quarantined rows can be named; "
                         "de-duplicate or choose another id column")
+    return int(rows or 0)
+
+
+def _finished(summary: ScrubSummary | None, config: ScrubConfig, operator: OperatorName, context: Any,
+              started: float) -> ScrubSummary:
+    """The combined counts (or an empty summary for no rows), with the run's workers, seconds and residual rate."""
+    summary = summary if summary is not None else ScrubSummary(
+        operator=operator, model=config.spacy_model, language=config.language, score_threshold=config.score_threshold)
+    summary.workers = int(context.defaultParallelism)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    summary.finish(residual_on=config.residual_check)
+    return summary
 
 
 @dataclass(frozen=True)
@@ -232,8 +242,7 @@ class _Prepared:
            rows_per_partition: int) -> _Prepared:
         config = config or ScrubConfig()
         _check(df, columns, id_column)
-        if check_ids:
-            _unique_ids(df, id_column)
+        rows = _count_rows(df, id_column, check_ids)
         name: OperatorName = operator or config.operator
         Scrubber(config, operator=name, workers=1)  # a missing key for hash/pseudonymize fails here, on the driver
         text = [c for c in df.columns if c in set(columns)]
@@ -243,7 +252,6 @@ class _Prepared:
             raise DataError(f"partitions must be at least 1, got {least}")
         if rows_per_partition < 1:
             raise DataError(f"rows_per_partition must be at least 1, got {rows_per_partition}")
-        rows = int(df.count())  # from metadata for Parquet
         if rebalance:  # splits can be empty (a row group is read by one split): counts alone do not tell
             by_rows = -(-rows // rows_per_partition)
             source = source.repartition(max(least, source.rdd.getNumPartitions(), by_rows), source[id_column])
@@ -280,7 +288,7 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
         Unique row id, naming rows in the quarantine and choosing the rows the residual
         pass re-scans (as the local scrubber does).
     check_ids:
-        Refuse repeated ids (one aggregation job).
+        Refuse repeated ids (in the aggregation job that also counts the rows).
     partitions:
         Least number of partitions to scrub in (default: Spark's default parallelism,
         one per core).
@@ -305,11 +313,10 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
                             rows_per_partition)
     # on disk, not in memory: three jobs read the scrubbed rows, and memory must not grow with the table
     scrubbed = prepared.scrubbed(cells=True).persist(StorageLevel.DISK_ONLY)
-    config_json, name = prepared.config_json, prepared.operator
     quarantine = scrubbed.select(id_column, CELLS).mapInPandas(
         partial(_quarantine_batches, id_column=id_column), "id string, column string, reason string")
     return SparkScrub(frame=scrubbed.drop(CELLS), quarantine=quarantine, _scrubbed=scrubbed,
-                      _config_json=config_json, _operator=name, _id_column=id_column)
+                      _config_json=prepared.config_json, _operator=prepared.operator, _id_column=id_column)
 
 
 def scrub_to(df: DataFrame, columns: Sequence[str], write: Callable[[DataFrame], None], *,
@@ -336,13 +343,8 @@ def scrub_to(df: DataFrame, columns: Sequence[str], write: Callable[[DataFrame],
     context = df.sparkSession.sparkContext
     tally = (context.accumulator(None, _SummaryParam()), context.accumulator([], _ListParam()))
     write(prepared.scrubbed(cells=False, tally=tally))
-    config = prepared.config
-    summary = ScrubSummary.model_validate(tally[0].value) if tally[0].value is not None else ScrubSummary(
-        operator=prepared.operator, model=config.spacy_model, language=config.language,
-        score_threshold=config.score_threshold)
-    summary.workers = int(context.defaultParallelism)
-    summary.seconds = round(time.perf_counter() - started, 3)
-    summary.finish(residual_on=config.residual_check)
+    counted = None if tally[0].value is None else ScrubSummary.model_validate(tally[0].value)
+    summary = _finished(counted, prepared.config, prepared.operator, context, started)
     if summary.rows_total != prepared.rows:  # fail closed: a write that ran no job, or ran the scrub twice
         raise DataError(f"write must run exactly one action over the scrubbed frame; {summary.rows_total} rows were "
                         f"scrubbed for {prepared.rows} in the input")

@@ -179,3 +179,16 @@ def test_scrub_to_refuses_a_write_that_runs_no_job_or_two(spark: Any, notes: pd.
 
     with pytest.raises(DataError, match="exactly one action"):
         scrub_to(spark.createDataFrame(notes.head(4)), ["text"], write, config=_config())
+
+
+def test_repeated_ids_are_refused_in_the_counting_job(spark: Any, notes: pd.DataFrame) -> None:
+    """A repeated id would make the quarantine name the wrong row; the count job refuses it (fail closed)."""
+    from auditkit.exceptions import DataError
+    from auditkit.scrub.spark import scrub_dataframe, scrub_to
+
+    twice = spark.createDataFrame(pd.concat([notes.head(3), notes.head(1)], ignore_index=True))
+    with pytest.raises(DataError, match="repeats ids"):
+        scrub_dataframe(twice, ["text"], config=_config())
+    with pytest.raises(DataError, match="repeats ids"):
+        scrub_to(twice, ["text"], lambda frame: frame.count(), config=_config())
+    scrub_dataframe(twice, ["text"], config=_config(), check_ids=False).unpersist()  # the opt-out is an opt-out
