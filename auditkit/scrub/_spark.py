@@ -298,7 +298,7 @@ def scrub_dataframe(df: DataFrame, columns: Sequence[str], *, config: ScrubConfi
     rows_per_partition:
         With ``rebalance``, the most rows a partition should get: the rows are spread over
         ``max(partitions, the input's partitions, rows / rows_per_partition)`` partitions
-        (one count job, from metadata for Parquet), so what one task holds while it
+        (rows counted with the id check, or from metadata for Parquet without it), so what one task holds while it
         writes and reads back (Parquet pages, cached batches) does not grow with the
         table.
 
