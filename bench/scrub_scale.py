@@ -94,6 +94,8 @@ def _child(mode: str, source: Path, output: Path) -> None:
         driver = spark.sparkContext._gateway.proc.pid  # noqa: SLF001 - the JVM py4j started
         jvm_kb = _peak_kb(driver)
         executors_kb = [_peak_kb(pid) for pid in _executor_pids(driver)]
+        if mode == "cluster2" and len(executors_kb) != 2:  # else the driver figure would include no executor at all
+            sys.exit(f"cluster2: found {len(executors_kb)} executor JVMs under the driver, expected 2")
         spark.stop()
     print(json.dumps({"code": code, "seconds": seconds, "session_seconds": started,
                       # VmHWM, not ru_maxrss: a vfork-spawned child's ru_maxrss starts at the parent's peak
@@ -129,7 +131,7 @@ def _tasks_with_rows(folder: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000])
-    parser.add_argument("--modes", nargs="+", default=["local", "spark1", "spark2"],
+    parser.add_argument("--modes", nargs="+", default=["local", "spark1", "spark2", "cluster2"],
                         choices=["local", *MASTERS])
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
