@@ -125,12 +125,11 @@ def _summarise_batches(batches: Iterator[pd.DataFrame], *, config_json: str, ope
     """mapInPandas body: one row per partition holding that partition's ScrubSummary (JSON)."""
     import pandas as pd
 
-    scrubber = Scrubber(ScrubConfig.model_validate_json(config_json), operator=operator, workers=1)
-    parts, rows = [], 0
+    scrubber = _scrubber(config_json, operator)
+    parts = []
     for frame in batches:
         results = [r for cells, rid in zip(frame[CELLS], frame[id_column].astype(str)) for r in _records(cells, rid)]
         parts.append(scrubber.summarize(results, rows_total=len(frame), seconds=0.0))
-        rows += len(frame)
     if parts:
         yield pd.DataFrame({"summary": [json.dumps(combine_summaries(parts).to_json_dict())]})
 
